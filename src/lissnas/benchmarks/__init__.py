@@ -1,0 +1,28 @@
+"""Performance sources (ground truth with query counting) and the registry of named benchmarks."""
+
+from lissnas.benchmarks import _nb201
+from lissnas.benchmarks._base import PerformanceSource, TabularSource
+from lissnas.benchmarks._data import DATA_DIR_ENV, MissingDataError
+from lissnas.benchmarks._registry import (
+    BenchmarkSpec,
+    get_benchmark_spec,
+    list_benchmarks,
+    load_benchmark,
+    register_benchmark,
+)
+
+for _module in (_nb201,):
+    for _spec in _module.SPECS:
+        register_benchmark(_spec)
+
+__all__ = [
+    "DATA_DIR_ENV",
+    "BenchmarkSpec",
+    "MissingDataError",
+    "PerformanceSource",
+    "TabularSource",
+    "get_benchmark_spec",
+    "list_benchmarks",
+    "load_benchmark",
+    "register_benchmark",
+]

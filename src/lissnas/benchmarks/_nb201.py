@@ -8,12 +8,17 @@ import os
 import pickle
 from ast import literal_eval
 from importlib import resources
+from io import BytesIO
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from lissnas.benchmarks._base import TabularSource
 from lissnas.benchmarks._data import find_data_file
 from lissnas.spaces import NB201Space
+
+if TYPE_CHECKING:
+    from lissnas.benchmarks._registry import BenchmarkSpec
 
 NATS_CSV = "nasbench201/nats_test_accuracy.csv"
 NASLIB_JSON = "nasbench201/naslib_val_accuracy.json"
@@ -51,7 +56,7 @@ def load_analog_nb201() -> TabularSource:
         raise ModuleNotFoundError(
             "benchmark 'nb201-cifar10' needs the package analog-nasbench: pip install analog-nasbench"
         ) from exc
-    table = _AnalogUnpickler(__import__("io").BytesIO(blob)).load()
+    table = _AnalogUnpickler(BytesIO(blob)).load()
     tuples = np.array(list(table.keys()), dtype=np.int64)
     values = np.array([rec.baseline_accuracy for rec in table.values()], dtype=float)
     space = NB201Space(num_classes=10)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from functools import cached_property
+from itertools import pairwise
 
 import numpy as np
 
@@ -264,7 +265,7 @@ class NB201Space(SearchSpace):
         pool and 4 per output of a 2x2 one; agrees with the official counts within 0.3 %."""
         X = self.validate(archs)
         fixed = (3 * 9 + 2) * 16 * 32 * 32  # stem conv + BN
-        for (c_in, _), (c_out, hw) in zip(_STAGES[:-1], _STAGES[1:], strict=True):
+        for (c_in, _), (c_out, hw) in pairwise(_STAGES):
             fixed += (c_in * 9 + 3) * c_out * hw  # ReLU-Conv-BN, stride 2
             fixed += (c_out * 9 + 3) * c_out * hw  # ReLU-Conv-BN
             fixed += c_in * c_out * hw + 4 * c_in * hw  # 2x2 average pool + 1x1 conv shortcut

@@ -54,7 +54,7 @@ class BenchmarkSpec:
             if root is None:
                 return False, "no data directory (--data-dir or LISSNAS_DATA_DIR)"
             for relative in self.data_files:
-                if not (root / relative).is_file():
+                if not (root / relative).exists():
                     return False, f"{root / relative} not found"
         return True, "available"
 

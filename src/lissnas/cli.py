@@ -1,0 +1,177 @@
+"""The ``lissnas`` command line: one thin command per use case, over the library."""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+app = typer.Typer(
+    help="LISSNAS: shrink a NAS search space to a small, diverse set of good architectures.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+console = Console()
+err_console = Console(stderr=True)
+
+DataDirOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--data-dir",
+        help="Folder with benchmark files (default: $LISSNAS_DATA_DIR).",
+        show_default=False,
+    ),
+]
+
+
+def _fail(message: str) -> typer.Exit:
+    err_console.print(f"[bold red]error:[/] {escape(message)}", highlight=False)
+    return typer.Exit(code=2)
+
+
+def _check_writable(path: Path) -> None:
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.is_dir():
+        raise _fail(f"cannot write --out {path}: folder {folder} does not exist")
+    if not os.access(folder, os.W_OK):
+        raise _fail(f"cannot write --out {path}: folder {folder} is not writable")
+    if path.is_dir():
+        raise _fail(f"cannot write --out {path}: it is a directory")
+
+
+@app.command()
+def shrink(
+    benchmark: Annotated[
+        str, typer.Option(help="Registered benchmark name (see `lissnas benchmarks`).")
+    ] = "nb201-cifar10",
+    gt_budget: Annotated[int, typer.Option(help="Ground-truth queries allowed.")] = 200,
+    seed: Annotated[int, typer.Option(help="Random seed (same seed, same output).")] = 0,
+    out: Annotated[
+        Path | None, typer.Option(help="Write the result JSON here (written atomically).")
+    ] = None,
+    n_init: Annotated[int, typer.Option(help="Architectures sampled in the seed search.")] = 1000,
+    min_size: Annotated[int, typer.Option(help="Smallest shrunk space kept.")] = 200,
+    target_size: Annotated[
+        int | None, typer.Option(help="Keep only this many best members at the end.")
+    ] = None,
+    radius: Annotated[
+        int | None,
+        typer.Option(help="Neighbour edit distance (default: 1/3 of the space's maximum)."),
+    ] = None,
+    paper: Annotated[
+        bool, typer.Option("--paper", help="Use the paper's literal loop instead of the default.")
+    ] = False,
+    data_dir: DataDirOption = None,
+    json_output: Annotated[
+        bool, typer.Option("--json", help="Print the summary as JSON instead of a table.")
+    ] = False,
+) -> None:
+    """Shrink a benchmark's search space with LISSNAS and print a summary."""
+    from lissnas.benchmarks import load_benchmark
+    from lissnas.evaluation import summarize
+    from lissnas.shrink import LISSNAS
+
+    if paper:
+        shrinker = LISSNAS.paper(gt_budget=gt_budget)
+        shrinker.n_init, shrinker.radius = n_init, radius
+    else:
+        shrinker = LISSNAS(
+            gt_budget=gt_budget,
+            n_init=n_init,
+            min_size=min_size,
+            target_size=target_size,
+            radius=radius,
+        )
+    try:
+        shrinker.check_params()
+        if seed < 0:
+            raise ValueError(f"seed must be >= 0, got {seed}")
+        if out is not None:
+            _check_writable(out)
+        with err_console.status(f"loading {benchmark}..."):
+            source = load_benchmark(benchmark, data_dir)
+    except (ValueError, FileNotFoundError, ModuleNotFoundError) as exc:
+        raise _fail(str(exc)) from None
+
+    def report(rec: Any) -> None:
+        status = "accepted" if rec.accepted else "stop: mean did not rise"
+        err_console.print(
+            f"iteration {rec.iteration:>2}: |A|={rec.size:>6}  seeds={rec.n_seeds:>5}  "
+            f"mean score={rec.mean_score:8.3f}  max={rec.max_score:8.3f}  "
+            f"GT queries={rec.gt_queries:>5}  predictions={rec.predictor_queries:>7}  "
+            f"[{rec.seconds:5.1f}s] {status}",
+            highlight=False,
+        )
+
+    start = time.perf_counter()
+    with err_console.status(f"shrinking {source.space.name} ({source.space.size:,} architectures)"):
+        result = shrinker.shrink(source.space, source, seed=seed, callback=report)
+    summary = summarize(result, source)
+    summary["total_time_s"] = time.perf_counter() - start
+    if out is not None:
+        try:
+            result.save(out)
+        except OSError as exc:
+            raise _fail(f"cannot write --out {out}: {exc}") from None
+    if json_output:
+        console.print_json(json.dumps(summary))
+    else:
+        console.print(_summary_table(summary))
+    if out is not None:
+        err_console.print(f"saved {result.size} members to {out}", highlight=False)
+
+
+def _summary_table(summary: dict[str, Any]) -> Table:
+    table = Table(title=f"LISSNAS on {summary['benchmark']}", show_header=True)
+    table.add_column("quantity")
+    table.add_column("full space", justify="right")
+    table.add_column("shrunk space", justify="right")
+    table.add_row("size", f"{summary['full_size']:,}", f"{summary['size']:,}")
+    table.add_row("reduction factor", "", f"{summary['reduction_factor']:.1f}x")
+    table.add_row("mean score (predicted or queried)", "", f"{summary['predicted_mean']:.3f}")
+    table.add_row("max score (predicted or queried)", "", f"{summary['predicted_max']:.3f}")
+    if "true_mean" in summary:
+        table.add_row("true mean", f"{summary['full_mean']:.3f}", f"{summary['true_mean']:.3f}")
+        table.add_row("true max", f"{summary['full_max']:.3f}", f"{summary['true_max']:.3f}")
+        table.add_row("oracle-gap ratio", "", f"{summary['oracle_gap_ratio']:.3f}")
+        table.add_row(
+            "global best retained", "", "yes" if summary["global_best_retained"] else "no"
+        )
+        table.add_row(
+            "P(good) (>= 90th pct)", f"{summary['p_good_full']:.3f}", f"{summary['p_good']:.3f}"
+        )
+        table.add_row("shrink index (n=10, k=2)", "", f"{summary['shrink_index']:.3f}")
+    table.add_row("ground-truth queries", "", f"{summary['gt_queries']:,}")
+    table.add_row("predictor queries", "", f"{summary['predictor_queries']:,}")
+    table.add_row("wall time", "", f"{summary['total_time_s']:.1f} s")
+    return table
+
+
+@app.command()
+def benchmarks(data_dir: DataDirOption = None) -> None:
+    """List every registered benchmark, what it needs and whether it is available here."""
+    from lissnas.benchmarks import list_benchmarks
+
+    table = Table(title="lissnas benchmarks")
+    table.add_column("name", style="bold")
+    table.add_column("needs")
+    table.add_column("available")
+    table.add_column("description")
+    for spec in list_benchmarks():
+        ok, why = spec.availability(data_dir)
+        table.add_row(
+            spec.name, spec.needs, "[green]yes[/]" if ok else f"[red]no[/]: {why}", spec.description
+        )
+    console.print(table)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    app()

@@ -1,0 +1,131 @@
+"""``ShrinkResult``: a shrunk space with its history, saved as documented JSON."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from lissnas.spaces import SearchSpace
+
+FORMAT = "lissnas.shrink_result"
+FORMAT_VERSION = 1
+
+
+@dataclass(frozen=True)
+class IterationRecord:
+    """One iteration of a shrinker: the candidate space A_t and what it cost so far."""
+
+    iteration: int
+    size: int
+    n_seeds: int
+    mean_score: float
+    max_score: float
+    gt_queries: int
+    predictor_queries: int
+    seconds: float
+    accepted: bool
+
+
+@dataclass
+class ShrinkResult:
+    """The output of a ``Shrinker``.
+
+    ``members`` are the shrunk space's architectures in the space's canonical string form
+    (for NAS-Bench-201 the official string) and ``member_scores`` the score the shrinker
+    ranked them by (ground truth where it queried it, else predicted; larger is better).
+    ``history`` holds one ``IterationRecord`` per iteration. ``save`` writes JSON atomically;
+    ``load`` reads it back.
+    """
+
+    method: str
+    config: dict[str, Any]
+    seed: int | None
+    benchmark: str
+    space: str
+    metric: str
+    maximize: bool
+    full_size: int
+    members: list[str]
+    member_scores: list[float]
+    gt_queries: int
+    predictor_queries: int
+    wall_time_s: float
+    history: list[IterationRecord] = field(default_factory=list)
+
+    @property
+    def size(self) -> int:
+        """Number of members."""
+        return len(self.members)
+
+    @property
+    def reduction_factor(self) -> float:
+        """``full_size / size``."""
+        return self.full_size / max(self.size, 1)
+
+    def architectures(self, space: SearchSpace) -> np.ndarray:
+        """Members as a 2-D int array of ``space``."""
+        return space.from_strings(self.members)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON document (see ``save``)."""
+        doc = {"format": FORMAT, "version": FORMAT_VERSION}
+        doc.update(asdict(self))
+        doc["size"] = self.size
+        doc["reduction_factor"] = self.reduction_factor
+        doc["history"] = [asdict(rec) for rec in self.history]
+        return doc
+
+    def save(self, path: str | os.PathLike[str]) -> Path:
+        """Write the JSON document to ``path`` atomically (a temporary file renamed into place).
+
+        Keys: ``format``, ``version``, ``method``, ``config`` (every parameter), ``seed``,
+        ``benchmark``, ``space``, ``metric``, ``maximize``, ``full_size``, ``size``,
+        ``reduction_factor``, ``gt_queries``, ``predictor_queries``, ``wall_time_s``,
+        ``history`` (list of per-iteration records), ``members`` (canonical strings) and
+        ``member_scores``.
+        """
+        path = Path(path)
+        atomic_write_text(path, json.dumps(self.to_dict(), indent=1) + "\n")
+        return path
+
+    @classmethod
+    def load(cls, path: str | os.PathLike[str]) -> ShrinkResult:
+        """Read a file written by ``save``; ``ValueError`` names what is wrong."""
+        path = Path(path)
+        try:
+            doc = json.loads(path.read_text())
+        except json.JSONDecodeError as exc:
+            raise ValueError(f"{path}: not a JSON file ({exc})") from None
+        if not isinstance(doc, dict) or doc.get("format") != FORMAT:
+            raise ValueError(f"{path}: not a lissnas shrink result (field 'format' != {FORMAT!r})")
+        if doc.get("version") != FORMAT_VERSION:
+            raise ValueError(f"{path}: unsupported version {doc.get('version')!r}")
+        names = {f for f in cls.__dataclass_fields__}
+        missing = sorted(names - set(doc))
+        if missing:
+            raise ValueError(f"{path}: missing field(s) {missing}")
+        kwargs = {name: doc[name] for name in names}
+        kwargs["history"] = [IterationRecord(**rec) for rec in doc["history"]]
+        if len(kwargs["members"]) != len(kwargs["member_scores"]):
+            raise ValueError(f"{path}: 'members' and 'member_scores' differ in length")
+        return cls(**kwargs)
+
+
+def atomic_write_text(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` through a temporary file in the same folder, so that a
+    failure never leaves a partial file; ``OSError`` says why the folder is unwritable."""
+    folder = path.parent if str(path.parent) else Path(".")
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(fd, "w") as handle:
+            handle.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

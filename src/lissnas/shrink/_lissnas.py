@@ -37,6 +37,8 @@ class LISSNAS(Shrinker):
        is returned. Unspent budget goes to the best unqueried members of the result, and
        ``target_size`` (if set) keeps only the best members.
 
+    With ``record_trajectory`` the result keeps every A_t's members (``trajectory``).
+
     ``LISSNAS.paper()`` is the paper's literal configuration.
     """
 
@@ -56,6 +58,7 @@ class LISSNAS(Shrinker):
         tol: float = 0.0,
         min_size: int = 200,
         target_size: int | None = None,
+        record_trajectory: bool = True,
     ) -> None:
         self.gt_budget = gt_budget
         self.n_init = n_init
@@ -69,6 +72,7 @@ class LISSNAS(Shrinker):
         self.tol = tol
         self.min_size = min_size
         self.target_size = target_size
+        self.record_trajectory = record_trajectory
 
     @classmethod
     def paper(cls, gt_budget: int = 200) -> LISSNAS:
@@ -118,11 +122,14 @@ class LISSNAS(Shrinker):
         oracle = Oracle(space, source, self.gt_budget)
         surrogate = Surrogate(space, predictor, oracle)
         history: list[IterationRecord] = []
+        trajectory: list[list[str]] = []
 
-        def record(iteration: int, size: int, n_seeds: int, scores: np.ndarray, ok: bool) -> None:
+        def record(
+            iteration: int, archs: np.ndarray, n_seeds: int, scores: np.ndarray, ok: bool
+        ) -> None:
             rec = IterationRecord(
                 iteration=iteration,
-                size=size,
+                size=len(archs),
                 n_seeds=n_seeds,
                 mean_score=float(scores.mean()),
                 max_score=float(scores.max()),
@@ -132,6 +139,8 @@ class LISSNAS(Shrinker):
                 accepted=ok,
             )
             history.append(rec)
+            if self.record_trajectory:
+                trajectory.append(space.to_strings(archs))
             if callback is not None:
                 callback(rec)
 
@@ -141,7 +150,7 @@ class LISSNAS(Shrinker):
 
         current = space.sample(self.n_init, rng, distinct=True)
         scores = surrogate.score(current)
-        record(0, len(current), 0, scores, True)
+        record(0, current, 0, scores, True)
 
         for iteration in range(1, self.max_iter + 1):
             seeds = current[np.argsort(-scores, kind="stable")[: self._n_seeds(len(current))]]
@@ -159,7 +168,7 @@ class LISSNAS(Shrinker):
                 keep = cand_scores >= threshold
                 candidates, cand_scores = candidates[keep], cand_scores[keep]
             improved = cand_scores.mean() > scores.mean() + self.tol
-            record(iteration, len(candidates), len(seeds), cand_scores, bool(improved))
+            record(iteration, candidates, len(seeds), cand_scores, bool(improved))
             if not improved:
                 break
             current, scores = candidates, cand_scores
@@ -173,6 +182,7 @@ class LISSNAS(Shrinker):
             order = order[: self.target_size]
         members, member_scores = current[order], scores[order]
         sign = 1.0 if source.maximize else -1.0
+        queried, queried_scores = oracle.known()
         return ShrinkResult(
             method=self.name,
             config=self.get_params() | {"radius_used": radius},
@@ -188,6 +198,9 @@ class LISSNAS(Shrinker):
             predictor_queries=surrogate.queries,
             wall_time_s=time.perf_counter() - start,
             history=history,
+            queried=space.to_strings(queried),
+            queried_values=(sign * queried_scores).tolist(),
+            trajectory=trajectory,
         )
 
     def _n_seeds(self, n_candidates: int) -> int:

@@ -39,8 +39,11 @@ class ShrinkResult:
     ``members`` are the shrunk space's architectures in the space's canonical string form
     (for NAS-Bench-201 the official string) and ``member_scores`` the score the shrinker
     ranked them by (ground truth where it queried it, else predicted; larger is better).
-    ``history`` holds one ``IterationRecord`` per iteration. ``save`` writes JSON atomically;
-    ``load`` reads it back.
+    ``history`` holds one ``IterationRecord`` per iteration. ``queried`` lists the
+    architectures whose ground truth was queried, in query order, with ``queried_values`` in
+    the metric's units; ``trajectory[t]`` holds the members of the candidate space A_t of
+    ``history[t]`` (empty when not recorded). ``save`` writes JSON atomically; ``load``
+    reads it back.
     """
 
     method: str
@@ -57,6 +60,9 @@ class ShrinkResult:
     predictor_queries: int
     wall_time_s: float
     history: list[IterationRecord] = field(default_factory=list)
+    queried: list[str] = field(default_factory=list)
+    queried_values: list[float] = field(default_factory=list)
+    trajectory: list[list[str]] = field(default_factory=list)
 
     @property
     def size(self) -> int:
@@ -87,8 +93,9 @@ class ShrinkResult:
         Keys: ``format``, ``version``, ``method``, ``config`` (every parameter), ``seed``,
         ``benchmark``, ``space``, ``metric``, ``maximize``, ``full_size``, ``size``,
         ``reduction_factor``, ``gt_queries``, ``predictor_queries``, ``wall_time_s``,
-        ``history`` (list of per-iteration records), ``members`` (canonical strings) and
-        ``member_scores``.
+        ``history`` (list of per-iteration records), ``members`` (canonical strings),
+        ``member_scores``, ``queried`` / ``queried_values`` (ground-truth queries in order)
+        and ``trajectory`` (members of each iteration's candidate space).
         """
         path = Path(path)
         atomic_write_text(path, json.dumps(self.to_dict(), indent=1) + "\n")
@@ -106,11 +113,12 @@ class ShrinkResult:
             raise ValueError(f"{path}: not a lissnas shrink result (field 'format' != {FORMAT!r})")
         if doc.get("version") != FORMAT_VERSION:
             raise ValueError(f"{path}: unsupported version {doc.get('version')!r}")
-        names = {f for f in cls.__dataclass_fields__}
-        missing = sorted(names - set(doc))
+        names = set(cls.__dataclass_fields__)
+        optional = {"queried", "queried_values", "trajectory"}
+        missing = sorted(names - optional - set(doc))
         if missing:
             raise ValueError(f"{path}: missing field(s) {missing}")
-        kwargs = {name: doc[name] for name in names}
+        kwargs = {name: doc[name] for name in names if name in doc}
         kwargs["history"] = [IterationRecord(**rec) for rec in doc["history"]]
         if len(kwargs["members"]) != len(kwargs["member_scores"]):
             raise ValueError(f"{path}: 'members' and 'member_scores' differ in length")
@@ -122,7 +130,10 @@ def atomic_write_text(path: Path, text: str) -> None:
     failure never leaves a partial file; ``OSError`` says why the folder is unwritable."""
     folder = path.parent if str(path.parent) else Path(".")
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    umask = os.umask(0)
+    os.umask(umask)
     try:
+        os.chmod(tmp, 0o666 & ~umask)
         with os.fdopen(fd, "w") as handle:
             handle.write(text)
         os.replace(tmp, path)

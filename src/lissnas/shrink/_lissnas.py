@@ -27,9 +27,10 @@ class LISSNAS(Shrinker):
        (ground truth where known, else predicted) are the seeds.
     3. Candidates A_t = seeds + their neighbours within edit distance ``radius`` (all, or
        ``neighbors_per_seed`` sampled per seed). With ``neighbor_filter="seed-threshold"``
-       only neighbours scoring at least the weakest seed are kept, but never fewer than
-       ``min_size`` (the best candidates fill up); ``"none"`` keeps all (the paper's
-       literal loop).
+       only the candidates scoring at least the weakest seed are kept, and never more than
+       |A_{t-1}| (the space shrinks every iteration, the paper's condition 1 of effective
+       shrinkage) nor fewer than ``min_size`` (the best candidates fill up); ``"none"`` keeps
+       all (the paper's literal loop).
     4. Active ground truth: each iteration queries the ``gt_per_iteration`` best unqueried
        candidates and refits the predictor.
     5. If the mean score of A_t (re-scored with the current predictor, as is A_{t-1}) rose
@@ -52,8 +53,8 @@ class LISSNAS(Shrinker):
         radius: int | None = None,
         neighbors_per_seed: int | None = None,
         neighbor_filter: str = "seed-threshold",
-        initial_gt_fraction: float = 0.7,
-        gt_per_iteration: int = 20,
+        initial_gt_fraction: float = 0.4,
+        gt_per_iteration: int = 40,
         max_iter: int = 20,
         tol: float = 0.0,
         min_size: int = 200,
@@ -162,10 +163,9 @@ class LISSNAS(Shrinker):
                 cand_scores = surrogate.score(candidates)
                 scores = surrogate.score(current)
             if self.neighbor_filter == "seed-threshold":
-                threshold = surrogate.score(seeds).min()
-                if (cand_scores >= threshold).sum() < self.min_size:
-                    threshold = np.sort(cand_scores)[::-1][: self.min_size][-1]
-                keep = cand_scores >= threshold
+                n_good = int((cand_scores >= surrogate.score(seeds).min()).sum())
+                n_keep = max(self.min_size, min(n_good, len(current)))
+                keep = np.argsort(-cand_scores, kind="stable")[:n_keep]
                 candidates, cand_scores = candidates[keep], cand_scores[keep]
             improved = cand_scores.mean() > scores.mean() + self.tol
             record(iteration, candidates, len(seeds), cand_scores, bool(improved))

@@ -20,6 +20,7 @@ import numpy as np
 
 from lissnas.benchmarks import load_benchmark
 from lissnas.evaluation import summarize
+from lissnas.metrics import flops_coverage, pareto_retention
 from lissnas.shrink import LISSNAS
 from lissnas.shrink._result import atomic_write_text
 
@@ -31,6 +32,7 @@ BENCHMARKS = (
     "nbgraph-citeseer",
     "nbgraph-photo",
 )
+FLOPS_BENCHMARKS = ("nb201-cifar10-test", "nb201-cifar100-test", "nbmacro-cifar10")
 SWEEP = {
     "default": {},
     "seed_fraction=0.05": {"seed_fraction": 0.05},
@@ -47,13 +49,25 @@ SWEEP = {
 
 def run(name: str, shrinker: LISSNAS, seeds: int, data_dir: str | None) -> dict[str, float]:
     source = load_benchmark(name, data_dir)
+    space = source.space
+    archs, values = source.ground_truth()
+    keys = space.keys(archs)
+    try:
+        flops = space.flops(archs)
+    except NotImplementedError:
+        flops = None
     rows = []
     for seed in range(seeds):
         source.reset_queries()
-        result = shrinker.shrink(source.space, source, seed=seed)
+        result = shrinker.shrink(space, source, seed=seed)
         summary = summarize(result, source)
         if source.n_queries != result.gt_queries:
             raise RuntimeError(f"{name}: query count mismatch")
+        summary["coverage"] = summary["pareto"] = float("nan")
+        if flops is not None:
+            mask = np.isin(keys, space.keys(result.architectures(space)))
+            summary["coverage"] = flops_coverage(flops, flops[mask])
+            summary["pareto"] = pareto_retention(values, flops, mask)
         rows.append(summary)
 
     def col(key: str) -> np.ndarray:
@@ -74,6 +88,8 @@ def run(name: str, shrinker: LISSNAS, seeds: int, data_dir: str | None) -> dict[
         "true_mean": col("true_mean").mean(),
         "full_mean": rows[0]["full_mean"],
         "gt": col("gt_queries").max(),
+        "coverage": col("coverage").mean(),
+        "pareto": col("pareto").mean(),
         "seconds": col("wall_time_s").mean(),
         "seeds": seeds,
     }
@@ -85,6 +101,7 @@ def fmt(stats: dict[str, float]) -> str:
         f"{stats['reduction']:.1f}x | {stats['ogr']:.3f} ± {stats['ogr_std']:.3f} | "
         f"{stats['best']}/{stats['seeds']} | {stats['full_mean']:.2f} → {stats['true_mean']:.2f} | "
         f"{stats['p_good_full']:.2f} → {stats['p_good']:.2f} | {stats['shrink_index']:.3f} | "
+        f"{stats['coverage']:.2f} | {stats['pareto']:.2f} | "
         f"{stats['gt']:.0f} | {stats['seconds']:.1f}"
     )
 
@@ -92,7 +109,7 @@ def fmt(stats: dict[str, float]) -> str:
 HEADER = (
     "| benchmark | method | full size | shrunk size (mean [min, max]) | reduction | oracle-gap ratio "
     "| global best kept | true mean (full → shrunk) | P(good) (full → shrunk) | shrink index "
-    "| GT queries | seconds/run |\n|" + "---|" * 12
+    "| FLOPs coverage | Pareto retention | GT queries | seconds/run |\n|" + "---|" * 14
 )
 
 
@@ -111,12 +128,18 @@ def main() -> None:
         "isomorphism classes; oracle-gap ratio = (mean(S') - mean(S)) / (mean(top-|S'| of S) - mean(S)). "
         "`default` is `LISSNAS()`, `paper` is `LISSNAS.paper()` (the paper's literal loop: all "
         "ground truth up front, top 10 % as seeds, every neighbour within 1/3 of the maximum "
-        "edit distance kept).",
+        "edit distance kept), `flops_bins=10` is the default with seeds stratified over 10 FLOPs "
+        "quantile bins (diversity). FLOPs coverage = share of the full space's FLOPs deciles "
+        "holding a member; Pareto retention = share of the full space's accuracy/FLOPs Pareto "
+        "front kept (NAS-Bench-Graph has no FLOPs: n/a).",
         "",
         HEADER,
     ]
     for name in BENCHMARKS:
-        for label, shrinker in (("default", LISSNAS()), ("paper", LISSNAS.paper())):
+        configs = [("default", LISSNAS()), ("paper", LISSNAS.paper())]
+        if name in FLOPS_BENCHMARKS:
+            configs.append(("flops_bins=10", LISSNAS(flops_bins=10)))
+        for label, shrinker in configs:
             stats = run(name, shrinker, args.seeds, args.data_dir)
             lines.append(f"| {name} | {label} | {fmt(stats)} |")
             print(lines[-1], flush=True)

@@ -66,6 +66,10 @@ def shrink(
         int | None,
         typer.Option(help="Neighbour edit distance (default: 1/3 of the space's maximum)."),
     ] = None,
+    flops_bins: Annotated[
+        int | None,
+        typer.Option(help="Stratify seeds over this many FLOPs bins (keeps small models)."),
+    ] = None,
     paper: Annotated[
         bool, typer.Option("--paper", help="Use the paper's literal loop instead of the default.")
     ] = False,
@@ -89,6 +93,7 @@ def shrink(
             min_size=min_size,
             target_size=target_size,
             radius=radius,
+            flops_bins=flops_bins,
         )
     try:
         shrinker.check_params()

@@ -110,3 +110,27 @@ def test_minimised_metric_on_a_synthetic_space() -> None:
 def test_parameter_errors(source, params, message) -> None:
     with pytest.raises(ValueError, match=message):
         LISSNAS(**params).shrink(source.space, source)
+
+
+def test_flops_bins_keep_small_models(source) -> None:
+    from lissnas.metrics import flops_coverage
+
+    space = source.space
+    full_flops = space.flops(source.ground_truth()[0])
+    plain = LISSNAS().shrink(space, source, seed=0)
+    diverse = LISSNAS(flops_bins=10).shrink(space, source, seed=0)
+    cover = {
+        name: flops_coverage(full_flops, space.flops(r.architectures(space)))
+        for name, r in (("plain", plain), ("diverse", diverse))
+    }
+    assert cover["diverse"] > cover["plain"]
+    assert cover["diverse"] >= 0.9
+    assert diverse.config["flops_bins"] == 10
+
+
+def test_flops_bins_need_flops() -> None:
+    space = ChoiceSpace("toy", [["a", "b"]] * 4)
+    everything = space.enumerate()
+    source = TabularSource(space, everything, everything.sum(axis=1), name="toy", metric="m")
+    with pytest.raises(ValueError, match="flops_bins needs a space with FLOPs"):
+        LISSNAS(flops_bins=3, gt_budget=10, n_init=10, min_size=2).shrink(space, source)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import time
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -16,6 +17,17 @@ from lissnas.shrink._result import IterationRecord, ShrinkResult
 from lissnas.spaces import SearchSpace
 
 NEIGHBOR_FILTERS = ("none", "seed-threshold")
+
+
+@dataclass(frozen=True)
+class _Strata:
+    """FLOPs bins: ``inner`` are the bin edges between the lowest and the highest bin."""
+
+    space: SearchSpace
+    inner: np.ndarray
+
+    def of(self, archs: np.ndarray) -> np.ndarray:
+        return np.searchsorted(self.inner, self.space.flops(archs), side="right")
 
 
 class LISSNAS(Shrinker):
@@ -38,6 +50,11 @@ class LISSNAS(Shrinker):
        is returned. Unspent budget goes to the best unqueried members of the result, and
        ``target_size`` (if set) keeps only the best members.
 
+    Diversity: with ``flops_bins=B`` the initial sample's FLOPs are cut into B quantile
+    bins; seeds are the best ``seed_fraction`` *of each bin*, a candidate is ranked by its
+    margin over the weakest seed of its own bin, and so small and large models survive
+    (the paper's claim of covering the whole FLOPs range). Needs ``space.flops``.
+
     With ``record_trajectory`` the result keeps every A_t's members (``trajectory``).
 
     ``LISSNAS.paper()`` is the paper's literal configuration.
@@ -59,6 +76,7 @@ class LISSNAS(Shrinker):
         tol: float = 0.0,
         min_size: int = 200,
         target_size: int | None = None,
+        flops_bins: int | None = None,
         record_trajectory: bool = True,
     ) -> None:
         self.gt_budget = gt_budget
@@ -73,6 +91,7 @@ class LISSNAS(Shrinker):
         self.tol = tol
         self.min_size = min_size
         self.target_size = target_size
+        self.flops_bins = flops_bins
         self.record_trajectory = record_trajectory
 
     @classmethod
@@ -101,6 +120,8 @@ class LISSNAS(Shrinker):
         check_int("min_size", self.min_size, minimum=1)
         if self.target_size is not None:
             check_int("target_size", self.target_size, minimum=1)
+        if self.flops_bins is not None:
+            check_int("flops_bins", self.flops_bins, minimum=1)
         if self.neighbor_filter not in NEIGHBOR_FILTERS:
             raise ValueError(
                 f"neighbor_filter must be one of {NEIGHBOR_FILTERS}, got {self.neighbor_filter!r}"
@@ -122,6 +143,7 @@ class LISSNAS(Shrinker):
         radius = self.radius or max(1, round(space.max_distance / 3))
         oracle = Oracle(space, source, self.gt_budget)
         surrogate = Surrogate(space, predictor, oracle)
+        sign = 1.0 if source.maximize else -1.0  # scores are oriented: larger is better
         history: list[IterationRecord] = []
         trajectory: list[list[str]] = []
 
@@ -132,8 +154,8 @@ class LISSNAS(Shrinker):
                 iteration=iteration,
                 size=len(archs),
                 n_seeds=n_seeds,
-                mean_score=float(scores.mean()),
-                max_score=float(scores.max()),
+                mean_score=float(sign * scores.mean()),
+                max_score=float(sign * scores.max()),
                 gt_queries=oracle.queries,
                 predictor_queries=surrogate.queries,
                 seconds=time.perf_counter() - start,
@@ -151,10 +173,11 @@ class LISSNAS(Shrinker):
 
         current = space.sample(self.n_init, rng, distinct=True)
         scores = surrogate.score(current)
+        strata = self._strata(space, current)
         record(0, current, 0, scores, True)
 
         for iteration in range(1, self.max_iter + 1):
-            seeds = current[np.argsort(-scores, kind="stable")[: self._n_seeds(len(current))]]
+            seeds, seed_scores = self._seeds(current, scores, strata)
             candidates = self._grow(space, seeds, radius, rng)
             cand_scores = surrogate.score(candidates)
             if self.gt_per_iteration and oracle.remaining:
@@ -162,10 +185,11 @@ class LISSNAS(Shrinker):
                 surrogate.fit()
                 cand_scores = surrogate.score(candidates)
                 scores = surrogate.score(current)
+                seed_scores = surrogate.score(seeds)
             if self.neighbor_filter == "seed-threshold":
-                n_good = int((cand_scores >= surrogate.score(seeds).min()).sum())
-                n_keep = max(self.min_size, min(n_good, len(current)))
-                keep = np.argsort(-cand_scores, kind="stable")[:n_keep]
+                margin = self._margin(candidates, cand_scores, seeds, seed_scores, strata)
+                n_keep = max(self.min_size, min(int((margin >= 0).sum()), len(current)))
+                keep = np.argsort(-margin, kind="stable")[:n_keep]
                 candidates, cand_scores = candidates[keep], cand_scores[keep]
             improved = cand_scores.mean() > scores.mean() + self.tol
             record(iteration, candidates, len(seeds), cand_scores, bool(improved))
@@ -177,11 +201,13 @@ class LISSNAS(Shrinker):
             self._query_best(oracle, current, scores, oracle.remaining)
             surrogate.fit()
             scores = surrogate.score(current)
-        order = np.argsort(-scores, kind="stable")
+        seeds, seed_scores = self._seeds(current, scores, strata)
+        order = np.argsort(
+            -self._margin(current, scores, seeds, seed_scores, strata), kind="stable"
+        )
         if self.target_size is not None:
             order = order[: self.target_size]
         members, member_scores = current[order], scores[order]
-        sign = 1.0 if source.maximize else -1.0
         queried, queried_scores = oracle.known()
         return ShrinkResult(
             method=self.name,
@@ -203,8 +229,47 @@ class LISSNAS(Shrinker):
             trajectory=trajectory,
         )
 
-    def _n_seeds(self, n_candidates: int) -> int:
-        return max(1, math.ceil(self.seed_fraction * n_candidates))
+    def _strata(self, space: SearchSpace, sample: np.ndarray) -> _Strata | None:
+        """FLOPs quantile bins of the initial sample, or ``None`` without ``flops_bins``."""
+        if self.flops_bins is None:
+            return None
+        try:
+            flops = space.flops(sample)
+        except NotImplementedError:
+            raise ValueError(
+                f"flops_bins needs a space with FLOPs; {space.name} does not define them"
+            ) from None
+        inner = np.unique(np.quantile(flops, np.linspace(0, 1, self.flops_bins + 1)[1:-1]))
+        return _Strata(space, inner)
+
+    def _seeds(
+        self, archs: np.ndarray, scores: np.ndarray, strata: _Strata | None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """The best ``seed_fraction`` of ``archs`` (of each FLOPs bin when stratified)."""
+        bins = np.zeros(len(archs), dtype=np.int64) if strata is None else strata.of(archs)
+        chosen = []
+        for b in np.unique(bins):
+            idx = np.flatnonzero(bins == b)
+            n = max(1, math.ceil(self.seed_fraction * len(idx)))
+            chosen.append(idx[np.argsort(-scores[idx], kind="stable")[:n]])
+        picked = np.sort(np.concatenate(chosen))
+        picked = picked[np.argsort(-scores[picked], kind="stable")]
+        return archs[picked], scores[picked]
+
+    @staticmethod
+    def _margin(
+        archs: np.ndarray,
+        scores: np.ndarray,
+        seeds: np.ndarray,
+        seed_scores: np.ndarray,
+        strata: _Strata | None,
+    ) -> np.ndarray:
+        """Score minus the weakest seed's score of the same FLOPs bin (-inf: bin has no seed)."""
+        if strata is None:
+            return scores - seed_scores.min()
+        thresholds = np.full(len(strata.inner) + 1, np.inf)
+        np.minimum.at(thresholds, strata.of(seeds), seed_scores)
+        return scores - thresholds[strata.of(archs)]
 
     def _grow(
         self, space: SearchSpace, seeds: np.ndarray, radius: int, rng: np.random.Generator

@@ -19,7 +19,11 @@ FORMAT_VERSION = 1
 
 @dataclass(frozen=True)
 class IterationRecord:
-    """One iteration of a shrinker: the candidate space A_t and what it cost so far."""
+    """One iteration of a shrinker: the candidate space A_t and what it cost so far.
+
+    ``mean_score`` and ``max_score`` are in the metric's units (``max_score`` is the best
+    member's score: the minimum for a minimised metric); queries and seconds are cumulative.
+    """
 
     iteration: int
     size: int

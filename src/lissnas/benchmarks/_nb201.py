@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import csv
+import importlib.util
 import json
 import os
 import pickle
 from ast import literal_eval
-from importlib import resources
 from io import BytesIO
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -50,12 +51,15 @@ class _AnalogUnpickler(pickle.Unpickler):
 def load_analog_nb201() -> TabularSource:
     """``nb201-cifar10``: CIFAR-10 accuracy of all 15,625 cells from the pip package
     ``analog-nasbench`` (its ``baseline_accuracy``, digital training), embedded in the wheel."""
-    try:
-        blob = resources.files("analognasbench").joinpath("data.anb").read_bytes()
-    except ModuleNotFoundError as exc:
+    # Locate the wheel's data without importing the package: its __init__ needs
+    # pkg_resources, which recent setuptools no longer ship.
+    spec = importlib.util.find_spec("analognasbench")
+    if spec is None or not spec.submodule_search_locations:
         raise ModuleNotFoundError(
-            "benchmark 'nb201-cifar10' needs the package analog-nasbench: pip install analog-nasbench"
-        ) from exc
+            "benchmark 'nb201-cifar10' needs the package analog-nasbench: "
+            "pip install analog-nasbench"
+        )
+    blob = (Path(next(iter(spec.submodule_search_locations))) / "data.anb").read_bytes()
     table = _AnalogUnpickler(BytesIO(blob)).load()
     tuples = np.array(list(table.keys()), dtype=np.int64)
     values = np.array([rec.baseline_accuracy for rec in table.values()], dtype=float)

@@ -95,13 +95,17 @@ def run(name: str, shrinker: LISSNAS, seeds: int, data_dir: str | None) -> dict[
     }
 
 
+def _opt(value: float) -> str:
+    return "n/a" if np.isnan(value) else f"{value:.2f}"
+
+
 def fmt(stats: dict[str, float]) -> str:
     return (
         f"{stats['full']:,} | {stats['size']:.0f} [{stats['size_min']:.0f}, {stats['size_max']:.0f}] | "
         f"{stats['reduction']:.1f}x | {stats['ogr']:.3f} ± {stats['ogr_std']:.3f} | "
         f"{stats['best']}/{stats['seeds']} | {stats['full_mean']:.2f} → {stats['true_mean']:.2f} | "
         f"{stats['p_good_full']:.2f} → {stats['p_good']:.2f} | {stats['shrink_index']:.3f} | "
-        f"{stats['coverage']:.2f} | {stats['pareto']:.2f} | "
+        f"{_opt(stats['coverage'])} | {_opt(stats['pareto'])} | "
         f"{stats['gt']:.0f} | {stats['seconds']:.1f}"
     )
 

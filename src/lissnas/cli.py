@@ -33,7 +33,7 @@ DataDirOption = Annotated[
 
 
 def _fail(message: str) -> typer.Exit:
-    err_console.print(f"[bold red]error:[/] {escape(message)}", highlight=False)
+    err_console.print(f"[bold red]error:[/] {escape(message)}", highlight=False, soft_wrap=True)
     return typer.Exit(code=2)
 
 
@@ -57,6 +57,13 @@ def shrink(
     out: Annotated[
         Path | None, typer.Option(help="Write the result JSON here (written atomically).")
     ] = None,
+    method: Annotated[
+        str,
+        typer.Option(
+            help="Shrinker: lissnas, random-topk, abs, padnas, nse, greedynas, no-neighbor, "
+            "random-neighbor, query-all. The options below marked LISSNAS apply to lissnas."
+        ),
+    ] = "lissnas",
     n_init: Annotated[int, typer.Option(help="Architectures sampled in the seed search.")] = 1000,
     min_size: Annotated[int, typer.Option(help="Smallest shrunk space kept.")] = 200,
     target_size: Annotated[
@@ -78,12 +85,20 @@ def shrink(
         bool, typer.Option("--json", help="Print the summary as JSON instead of a table.")
     ] = False,
 ) -> None:
-    """Shrink a benchmark's search space with LISSNAS and print a summary."""
+    """Shrink a benchmark's search space (LISSNAS or another --method) and print a summary."""
     from lissnas.benchmarks import load_benchmark
     from lissnas.evaluation import summarize
-    from lissnas.shrink import LISSNAS
+    from lissnas.shrink import LISSNAS, make_shrinker
 
-    if paper:
+    if method != "lissnas":
+        params: dict[str, Any] = {"gt_budget": gt_budget}
+        if target_size is not None:
+            params["target_size"] = target_size
+        try:
+            shrinker = make_shrinker(method, **params)
+        except ValueError as exc:
+            raise _fail(str(exc)) from None
+    elif paper:
         shrinker = LISSNAS.paper(gt_budget=gt_budget)
         shrinker.n_init, shrinker.radius = n_init, radius
     else:
@@ -135,7 +150,7 @@ def shrink(
 
 
 def _summary_table(summary: dict[str, Any]) -> Table:
-    table = Table(title=f"LISSNAS on {summary['benchmark']}", show_header=True)
+    table = Table(title=f"{summary['method']} on {summary['benchmark']}", show_header=True)
     table.add_column("quantity")
     table.add_column("full space", justify="right")
     table.add_column("shrunk space", justify="right")
@@ -158,6 +173,100 @@ def _summary_table(summary: dict[str, Any]) -> Table:
     table.add_row("predictor queries", "", f"{summary['predictor_queries']:,}")
     table.add_row("wall time", "", f"{summary['total_time_s']:.1f} s")
     return table
+
+
+def _load_result(path: Path, data_dir: Path | None) -> tuple[Any, Any]:
+    """A saved result and a fresh source of its benchmark, or exit with a clear error."""
+    from lissnas.benchmarks import load_benchmark
+    from lissnas.shrink import ShrinkResult
+
+    try:
+        if not path.is_file():
+            raise FileNotFoundError(f"result file {path} not found")
+        result = ShrinkResult.load(path)
+        return result, load_benchmark(result.benchmark, data_dir)
+    except (ValueError, FileNotFoundError, ModuleNotFoundError) as exc:
+        raise _fail(str(exc)) from None
+
+
+@app.command()
+def evaluate(
+    result_path: Annotated[
+        Path, typer.Argument(metavar="RESULT", help="A `lissnas shrink --out` file.")
+    ],
+    data_dir: DataDirOption = None,
+    json_output: Annotated[bool, typer.Option("--json", help="Print one JSON document.")] = False,
+) -> None:
+    """Every metric of the evaluation suite for a saved result (ground truth where the
+    benchmark has it for every member, predicted scores otherwise)."""
+    from lissnas.evaluation import evaluate_result
+
+    result, source = _load_result(result_path, data_dir)
+    metrics = evaluate_result(result, source)
+    if json_output:
+        console.print_json(json.dumps(metrics))
+        return
+    table = Table(title=f"{result_path.name}: {result.method} on {result.benchmark}")
+    table.add_column("metric")
+    table.add_column("value", justify="right")
+    for key, value in metrics.items():
+        shown = f"{value:.4g}" if isinstance(value, float) else str(value)
+        table.add_row(key, shown)
+    console.print(table)
+
+
+@app.command()
+def locality(
+    benchmark: Annotated[str, typer.Option(help="Registered benchmark name.")] = "nb201-cifar10",
+    samples: Annotated[int, typer.Option(help="Random pairs per distance and change type.")] = 500,
+    max_lag: Annotated[int, typer.Option(help="Largest random-walk lag.")] = 5,
+    walks: Annotated[int, typer.Option(help="Random walks of 100 single edits.")] = 20,
+    seed: Annotated[int, typer.Option(help="Random seed.")] = 0,
+    out: Annotated[
+        Path | None, typer.Option(help="Write the JSON here (for `lissnas report`).")
+    ] = None,
+    data_dir: DataDirOption = None,
+    json_output: Annotated[bool, typer.Option("--json", help="Print one JSON document.")] = False,
+) -> None:
+    """Locality of a space: random-walk autocorrelation by lag and absolute accuracy
+    difference by edit distance and change type (the paper's Figure 2 and Table 8)."""
+    from lissnas.analysis import analyze_locality
+    from lissnas.benchmarks import load_benchmark
+    from lissnas.shrink._result import atomic_write_text
+
+    try:
+        if out is not None:
+            _check_writable(out)
+        source = load_benchmark(benchmark, data_dir)
+        with err_console.status(f"measuring locality of {benchmark}..."):
+            found = analyze_locality(
+                source, samples=samples, n_walks=walks, max_lag=max_lag, seed=seed
+            )
+    except (ValueError, FileNotFoundError, ModuleNotFoundError) as exc:
+        raise _fail(str(exc)) from None
+    doc = found.to_dict()
+    if out is not None:
+        atomic_write_text(out, json.dumps(doc, indent=1) + "\n")
+    if json_output:
+        console.print_json(json.dumps(doc))
+        return
+    table = Table(title=f"Locality of {benchmark} ({source.metric})")
+    table.add_column("lag")
+    table.add_column("RWA", justify="right")
+    for lag, value in found.rwa.items():
+        table.add_row(str(lag), f"{value:.3f}")
+    console.print(table)
+    aad = Table(title="Absolute accuracy difference by edit distance")
+    kinds = list(next(iter(found.aad.values())))
+    aad.add_column("distance")
+    for kind in kinds:
+        aad.add_column(kind, justify="right")
+    for distance, row in found.aad.items():
+        aad.add_row(
+            str(distance), *(f"{row[k]:.3f} ({found.aad_pairs[distance][k]})" for k in kinds)
+        )
+    console.print(aad)
+    console.print(f"preserves locality: {'yes' if found.preserves_locality else 'no'}")
 
 
 @app.command()

@@ -270,6 +270,68 @@ def locality(
 
 
 @app.command()
+def compare(
+    benchmark: Annotated[
+        str, typer.Option(help="Registered benchmark name with a complete ground-truth table.")
+    ] = "nb201-cifar10-test",
+    methods: Annotated[
+        str, typer.Option(help="Comma-separated shrinkers (default: all registered).")
+    ] = "",
+    seeds: Annotated[int, typer.Option(help="Run seeds 0..N-1 for every method.")] = 10,
+    gt_budget: Annotated[int, typer.Option(help="Ground-truth queries per run.")] = 200,
+    target_size: Annotated[int, typer.Option(help="Size every method shrinks to.")] = 200,
+    search_budget: Annotated[
+        int | None,
+        typer.Option(
+            help="Also run the downstream part: queries to reach the global best with "
+            "lissnas + local search vs search on the full space, within this budget."
+        ),
+    ] = None,
+    out: Annotated[
+        Path | None, typer.Option(help="Write the Markdown report here (atomically).")
+    ] = None,
+    data_dir: DataDirOption = None,
+    json_output: Annotated[
+        bool, typer.Option("--json", help="Print the comparison as JSON instead of Markdown.")
+    ] = False,
+) -> None:
+    """Compare shrinkers at identical budgets, seeds and target size (Wilcoxon vs LISSNAS)."""
+    from lissnas.benchmarks import load_benchmark
+    from lissnas.compare import compare_methods
+    from lissnas.shrink import SHRINKERS
+    from lissnas.shrink._result import atomic_write_text
+
+    names = [m.strip() for m in methods.split(",") if m.strip()] or list(SHRINKERS)
+    try:
+        if out is not None:
+            _check_writable(out)
+        with err_console.status(f"loading {benchmark}..."):
+            source = load_benchmark(benchmark, data_dir)
+        with err_console.status(f"comparing {len(names)} methods on {benchmark}"):
+            comparison = compare_methods(
+                source,
+                names,
+                seeds,
+                gt_budget=gt_budget,
+                target_size=target_size,
+                search_budget=search_budget,
+                progress=lambda line: err_console.print(line, highlight=False),
+            )
+    except (ValueError, FileNotFoundError, ModuleNotFoundError) as exc:
+        raise _fail(str(exc)) from None
+    markdown = comparison.to_markdown() + "\n"
+    if out is not None:
+        try:
+            atomic_write_text(out, markdown)
+        except OSError as exc:
+            raise _fail(f"cannot write --out {out}: {exc}") from None
+    if json_output:
+        console.print_json(json.dumps(comparison.to_dict()))
+    else:
+        typer.echo(markdown, nl=False)
+
+
+@app.command()
 def benchmarks(data_dir: DataDirOption = None) -> None:
     """List every registered benchmark, what it needs and whether it is available here."""
     from lissnas.benchmarks import list_benchmarks

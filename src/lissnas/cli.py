@@ -332,6 +332,61 @@ def compare(
 
 
 @app.command()
+def search(
+    benchmark: Annotated[str, typer.Option(help="Registered benchmark name.")] = "nb201-cifar10",
+    strategy: Annotated[str, typer.Option(help="random, evolution or local.")] = "local",
+    space: Annotated[
+        Path | None,
+        typer.Option("--space", help="Search inside a saved shrunk space (its queries count)."),
+    ] = None,
+    gt_budget: Annotated[int, typer.Option(help="Ground-truth queries allowed.")] = 200,
+    seed: Annotated[int, typer.Option(help="Random seed.")] = 0,
+    data_dir: DataDirOption = None,
+    json_output: Annotated[bool, typer.Option("--json", help="Print one JSON document.")] = False,
+) -> None:
+    """Black-box search (random, regularised evolution, local search) in a benchmark's full
+    space or inside a saved shrunk space, with a ground-truth query budget."""
+    from lissnas.benchmarks import load_benchmark
+    from lissnas.search import run_search
+
+    members = initial = None
+    try:
+        if space is not None:
+            result, source = _load_result(space, data_dir)
+            if result.benchmark != benchmark:
+                raise ValueError(
+                    f"--space {space} was shrunk on {result.benchmark!r}, not on --benchmark {benchmark!r}"
+                )
+            members = result.architectures(source.space)
+            initial = (source.space.from_strings(result.queried), result.queried_values)
+        else:
+            source = load_benchmark(benchmark, data_dir)
+        trace = run_search(
+            strategy, source.space, source, gt_budget, seed, members=members, initial=initial
+        )
+    except (ValueError, FileNotFoundError, ModuleNotFoundError) as exc:
+        raise _fail(str(exc)) from None
+    doc = {"benchmark": benchmark, "strategy": strategy, "space": str(space) if space else "full"}
+    doc |= trace.to_dict(source.space)
+    table = source.ground_truth()
+    if table is not None:
+        best = float(table[1].max() if source.maximize else table[1].min())
+        doc["global_best"] = best
+        doc["queries_to_global_best"] = trace.queries_to_reach(best)
+    if json_output:
+        console.print_json(json.dumps(doc))
+        return
+    console.print(f"best architecture: {doc['best_arch']}", highlight=False, soft_wrap=True)
+    console.print(f"best {source.metric}: {doc['best_value']:.3f} after {doc['queries']} queries")
+    if "queries_to_global_best" in doc:
+        reached = doc["queries_to_global_best"]
+        console.print(
+            f"global best ({doc['global_best']:.3f}) "
+            + (f"reached after {reached} queries" if reached else "not reached")
+        )
+
+
+@app.command()
 def benchmarks(data_dir: DataDirOption = None) -> None:
     """List every registered benchmark, what it needs and whether it is available here."""
     from lissnas.benchmarks import list_benchmarks

@@ -387,6 +387,51 @@ def search(
 
 
 @app.command()
+def report(
+    results: Annotated[
+        list[Path],
+        typer.Argument(metavar="RESULT...", help="`lissnas shrink --out` files of one benchmark."),
+    ],
+    out: Annotated[Path, typer.Option(help="HTML file to write (self-contained, atomic).")] = Path(
+        "report.html"
+    ),
+    locality_file: Annotated[
+        Path | None, typer.Option("--locality", help="JSON from `lissnas locality --out`.")
+    ] = None,
+    data_dir: DataDirOption = None,
+) -> None:
+    """One self-contained HTML report (opens offline) comparing saved results."""
+    from lissnas.report import write_report
+
+    try:
+        _check_writable(out)
+        loaded = [_load_result(path, data_dir) for path in results]
+        locality_doc = None
+        if locality_file is not None:
+            try:
+                locality_doc = json.loads(locality_file.read_text())
+                if not {"rwa", "aad"} <= set(locality_doc):
+                    raise ValueError("missing keys 'rwa' and 'aad'")
+            except (OSError, ValueError) as exc:
+                raise ValueError(
+                    f"--locality {locality_file}: not a locality JSON ({exc})"
+                ) from None
+        benchmarks_seen = {r.benchmark for r, _ in loaded}
+        if len(benchmarks_seen) > 1:
+            raise ValueError(f"results come from different benchmarks: {sorted(benchmarks_seen)}")
+        write_report(
+            out,
+            [r for r, _ in loaded],
+            loaded[0][1],
+            locality=locality_doc,
+            labels=[path.stem for path in results],
+        )
+    except (ValueError, ModuleNotFoundError) as exc:
+        raise _fail(str(exc)) from None
+    err_console.print(f"wrote {out}", highlight=False)
+
+
+@app.command()
 def benchmarks(data_dir: DataDirOption = None) -> None:
     """List every registered benchmark, what it needs and whether it is available here."""
     from lissnas.benchmarks import list_benchmarks

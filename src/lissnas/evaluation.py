@@ -6,6 +6,7 @@ from typing import Any
 
 import numpy as np
 
+from lissnas.analysis import table_lookup
 from lissnas.benchmarks import PerformanceSource
 from lissnas.metrics import (
     edf_auc,
@@ -28,16 +29,9 @@ COSINE_SAMPLE = 4000
 
 def member_ground_truth(result: ShrinkResult, source: PerformanceSource) -> np.ndarray | None:
     """True metric of every member (not counted as queries), or ``None`` without a full table."""
-    table = source.ground_truth()
-    if table is None:
+    if source.ground_truth() is None:
         return None
-    archs, values = table
-    space = source.space
-    keys = space.keys(archs)
-    order = np.argsort(keys)
-    member_keys = space.keys(space.canonical(result.architectures(space)))
-    pos = np.searchsorted(keys, member_keys, sorter=order)
-    return values[order[np.clip(pos, 0, len(order) - 1)]]
+    return table_lookup(source)(result.architectures(source.space))
 
 
 def summarize(

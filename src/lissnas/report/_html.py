@@ -9,6 +9,7 @@ from typing import Any
 
 import numpy as np
 
+from lissnas.analysis import table_lookup
 from lissnas.benchmarks import PerformanceSource
 from lissnas.evaluation import evaluate_result
 from lissnas.metrics import error_edf, pareto_front
@@ -121,7 +122,7 @@ def build_report(
     else:
         archs, values = table
         keys = space.keys(archs)
-        order = np.argsort(keys)
+        truth = table_lookup(source)
         masks = [np.isin(keys, space.keys(m)) for m in members]
         scale = 100.0 if source.maximize and values.max() <= 100 else 0.0
         errors = (scale - values) if source.maximize else values
@@ -152,11 +153,7 @@ def build_report(
         figures.append(("Error empirical distribution", fig))
 
         def curve(r: ShrinkResult) -> list[float]:
-            out = []
-            for strings in r.trajectory:
-                pos = np.searchsorted(keys, space.keys(space.from_strings(strings)), sorter=order)
-                out.append(float(values[order[pos]].mean()))
-            return out
+            return [float(truth(space.from_strings(strings)).mean()) for strings in r.trajectory]
 
         from plotly.subplots import make_subplots
 

@@ -1,6 +1,6 @@
 """Performance sources (ground truth with query counting) and the registry of named benchmarks."""
 
-from lissnas.benchmarks import _nats_official, _nb201, _nbgraph, _nbmacro
+from lissnas.benchmarks import _nats_official, _nb201, _nb301, _nbgraph, _nbmacro
 from lissnas.benchmarks._base import PerformanceSource, TabularSource
 from lissnas.benchmarks._data import DATA_DIR_ENV, MissingDataError
 from lissnas.benchmarks._registry import (
@@ -11,7 +11,7 @@ from lissnas.benchmarks._registry import (
     register_benchmark,
 )
 
-for _module in (_nb201, _nats_official, _nbmacro, _nbgraph):
+for _module in (_nb201, _nats_official, _nbmacro, _nbgraph, _nb301):
     for _spec in _module.SPECS:
         register_benchmark(_spec)
 

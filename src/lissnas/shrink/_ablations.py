@@ -30,7 +30,12 @@ class NoNeighborLISSNAS(LISSNAS):
         return archs[picked], scores[picked]
 
     def _grow(
-        self, space: SearchSpace, seeds: np.ndarray, radius: int, rng: np.random.Generator
+        self,
+        space: SearchSpace,
+        seeds: np.ndarray,
+        radius: int,
+        rng: np.random.Generator,
+        per_seed: int | None = None,
     ) -> np.ndarray:
         return space.unique(seeds)
 
@@ -43,9 +48,15 @@ class RandomNeighborLISSNAS(LISSNAS):
     name = "random-neighbor"
 
     def _grow(
-        self, space: SearchSpace, seeds: np.ndarray, radius: int, rng: np.random.Generator
+        self,
+        space: SearchSpace,
+        seeds: np.ndarray,
+        radius: int,
+        rng: np.random.Generator,
+        per_seed: int | None = None,
     ) -> np.ndarray:
-        n_new = len(super()._grow(space, seeds, radius, rng)) - len(space.unique(seeds))
+        grown = super()._grow(space, seeds, radius, rng, per_seed)
+        n_new = len(grown) - len(space.unique(seeds))
         randoms = space.sample(min(n_new + len(seeds), space.size), rng, distinct=True)
         seen = np.isin(space.keys(randoms), space.keys(seeds))
         return space.unique(np.vstack([seeds, randoms[~seen][:n_new]]))

@@ -17,6 +17,8 @@ from lissnas.shrink._result import IterationRecord, ShrinkResult
 from lissnas.spaces import SearchSpace
 
 NEIGHBOR_FILTERS = ("none", "seed-threshold")
+#: With ``record_trajectory=None`` trajectories are kept while no A_t is larger than this.
+TRAJECTORY_LIMIT = 20_000
 
 
 @dataclass(frozen=True)
@@ -38,7 +40,9 @@ class LISSNAS(Shrinker):
     2. Sample ``n_init`` distinct architectures; the best ``seed_fraction`` by score
        (ground truth where known, else predicted) are the seeds.
     3. Candidates A_t = seeds + their neighbours within edit distance ``radius`` (all, or
-       ``neighbors_per_seed`` sampled per seed). With ``neighbor_filter="seed-threshold"``
+       ``neighbors_per_seed`` sampled per seed; in spaces too large to enumerate the
+       default samples ``2 * max(|A_{t-1}|, min_size) / n_seeds`` per seed with the space's
+       vectorised ``sample_neighbors``, so nothing is ever enumerated). With ``neighbor_filter="seed-threshold"``
        only the candidates scoring at least the weakest seed are kept, and never more than
        |A_{t-1}| (the space shrinks every iteration, the paper's condition 1 of effective
        shrinkage) nor fewer than ``min_size`` (the best candidates fill up); ``"none"`` keeps
@@ -55,7 +59,11 @@ class LISSNAS(Shrinker):
     margin over the weakest seed of its own bin, and so small and large models survive
     (the paper's claim of covering the whole FLOPs range). Needs ``space.flops``.
 
-    With ``record_trajectory`` the result keeps every A_t's members (``trajectory``).
+    ``target_size`` also raises ``n_init`` and ``min_size`` to at least ``target_size``, so
+    a large shrunk space (e.g. 100,000 DARTS cells) is grown, not cut from a small one.
+
+    With ``record_trajectory`` the result keeps every A_t's members (``trajectory``); the
+    default ``None`` keeps them when no A_t exceeds ``TRAJECTORY_LIMIT`` members.
 
     ``LISSNAS.paper()`` is the paper's literal configuration.
     """
@@ -77,7 +85,7 @@ class LISSNAS(Shrinker):
         min_size: int = 200,
         target_size: int | None = None,
         flops_bins: int | None = None,
-        record_trajectory: bool = True,
+        record_trajectory: bool | None = None,
     ) -> None:
         self.gt_budget = gt_budget
         self.n_init = n_init
@@ -141,11 +149,14 @@ class LISSNAS(Shrinker):
         start = time.perf_counter()
         rng = check_random_state(seed)
         radius = self.radius or max(1, round(space.max_distance / 3))
+        n_init = max(self.n_init, self.target_size or 0)
+        min_size = max(self.min_size, self.target_size or 0)
+        listable = self.neighbors_per_seed is not None or space.enumerate() is not None
         oracle = Oracle(space, source, self.gt_budget)
         surrogate = Surrogate(space, predictor, oracle)
         sign = 1.0 if source.maximize else -1.0  # scores are oriented: larger is better
         history: list[IterationRecord] = []
-        trajectory: list[list[str]] = []
+        trajectory: list[np.ndarray] = []
 
         def record(
             iteration: int, archs: np.ndarray, n_seeds: int, scores: np.ndarray, ok: bool
@@ -162,8 +173,8 @@ class LISSNAS(Shrinker):
                 accepted=ok,
             )
             history.append(rec)
-            if self.record_trajectory:
-                trajectory.append(space.to_strings(archs))
+            if self.record_trajectory is not False:
+                trajectory.append(archs)
             if callback is not None:
                 callback(rec)
 
@@ -171,14 +182,15 @@ class LISSNAS(Shrinker):
         oracle.query(space.sample(n_initial, rng, distinct=True))
         surrogate.fit()
 
-        current = space.sample(self.n_init, rng, distinct=True)
+        current = space.sample(n_init, rng, distinct=True)
         scores = surrogate.score(current)
         strata = self._strata(space, current)
         record(0, current, 0, scores, True)
 
         for iteration in range(1, self.max_iter + 1):
             seeds, seed_scores = self._seeds(current, scores, strata)
-            candidates = self._grow(space, seeds, radius, rng)
+            per_seed = None if listable else math.ceil(2 * max(len(current), min_size) / len(seeds))
+            candidates = self._grow(space, seeds, radius, rng, per_seed)
             cand_scores = surrogate.score(candidates)
             if self.gt_per_iteration and oracle.remaining:
                 self._query_best(oracle, candidates, cand_scores, self.gt_per_iteration)
@@ -188,7 +200,7 @@ class LISSNAS(Shrinker):
                 seed_scores = surrogate.score(seeds)
             if self.neighbor_filter == "seed-threshold":
                 margin = self._margin(candidates, cand_scores, seeds, seed_scores, strata)
-                n_keep = max(self.min_size, min(int((margin >= 0).sum()), len(current)))
+                n_keep = max(min_size, min(int((margin >= 0).sum()), len(current)))
                 keep = np.argsort(-margin, kind="stable")[:n_keep]
                 candidates, cand_scores = candidates[keep], cand_scores[keep]
             improved = cand_scores.mean() > scores.mean() + self.tol
@@ -226,7 +238,17 @@ class LISSNAS(Shrinker):
             history=history,
             queried=space.to_strings(queried),
             queried_values=(sign * queried_scores).tolist(),
-            trajectory=trajectory,
+            trajectory=self._trajectory(space, trajectory),
+        )
+
+    def _trajectory(self, space: SearchSpace, sets: list[np.ndarray]) -> list[list[str]]:
+        """Every A_t as strings, unless switched off (or too large, by default)."""
+        if self.record_trajectory is None and max(map(len, sets), default=0) > TRAJECTORY_LIMIT:
+            return []
+        return (
+            [space.to_strings(archs) for archs in sets]
+            if self.record_trajectory is not False
+            else []
         )
 
     def _strata(self, space: SearchSpace, sample: np.ndarray) -> _Strata | None:
@@ -272,12 +294,22 @@ class LISSNAS(Shrinker):
         return scores - thresholds[strata.of(archs)]
 
     def _grow(
-        self, space: SearchSpace, seeds: np.ndarray, radius: int, rng: np.random.Generator
+        self,
+        space: SearchSpace,
+        seeds: np.ndarray,
+        radius: int,
+        rng: np.random.Generator,
+        per_seed: int | None = None,
     ) -> np.ndarray:
-        """Seeds plus their neighbours, canonical and distinct."""
+        """Seeds plus their neighbours (all, or ``per_seed`` sampled), canonical, distinct."""
+        per_seed = per_seed or self.neighbors_per_seed
+        if per_seed is not None:
+            return space.unique(
+                np.vstack([seeds, space.sample_neighbors(seeds, radius, per_seed, rng)])
+            )
         blocks = [seeds]
         for arch in seeds:
-            blocks.append(space.neighbors(arch, radius, rng, self.neighbors_per_seed))
+            blocks.append(space.neighbors(arch, radius, rng))
         return space.unique(np.vstack(blocks))
 
     @staticmethod

@@ -2,6 +2,7 @@
 
 from lissnas.spaces._base import SearchSpace
 from lissnas.spaces._choice import NBMACRO_CHOICES, ChoiceSpace, NBMacroSpace
+from lissnas.spaces._darts import DARTS_OPS, DARTSSpace
 from lissnas.spaces._graph import (
     NBGRAPH_DATASETS,
     NBGRAPH_LINKS,
@@ -12,6 +13,7 @@ from lissnas.spaces._graph import (
 from lissnas.spaces._nb201 import NB201_OPS, NB201Space, unique_string
 
 __all__ = [
+    "DARTS_OPS",
     "NB201_OPS",
     "NBGRAPH_DATASETS",
     "NBGRAPH_LINKS",
@@ -19,6 +21,7 @@ __all__ = [
     "NBGRAPH_OPS_PROTEINS",
     "NBMACRO_CHOICES",
     "ChoiceSpace",
+    "DARTSSpace",
     "NB201Space",
     "NBGraphSpace",
     "NBMacroSpace",

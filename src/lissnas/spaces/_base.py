@@ -139,6 +139,24 @@ class SearchSpace(ABC):
         With ``limit`` a uniform random subset of at most ``limit`` of them is returned.
         """
 
+    def sample_neighbors(
+        self,
+        archs: np.ndarray,
+        max_distance: int,
+        n_per_arch: int,
+        seed: SeedLike = None,
+    ) -> np.ndarray:
+        """Up to ``n_per_arch`` random neighbours within ``max_distance`` of every row.
+
+        The rows of all starts are concatenated (duplicates across starts are possible).
+        Spaces too large for ``neighbors`` to list override this with a vectorised walk.
+        """
+        rng = check_random_state(seed)
+        X = self.validate(archs)
+        blocks = [np.empty((0, self.n_positions), dtype=np.int64)]
+        blocks += [self.neighbors(arch, max_distance, rng, n_per_arch) for arch in X]
+        return np.vstack(blocks)
+
     @abstractmethod
     def distance(self, a: np.ndarray | Sequence[int], b: np.ndarray | Sequence[int]) -> int:
         """Edit distance: the fewest single changes turning ``a`` into ``b`` (0 if isomorphic)."""

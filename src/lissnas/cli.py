@@ -449,5 +449,9 @@ def benchmarks(data_dir: DataDirOption = None) -> None:
     console.print(table)
 
 
+from lissnas._cli_supernet import supernet_app  # noqa: E402 (after the commands above)
+
+app.add_typer(supernet_app, name="supernet")
+
 if __name__ == "__main__":  # pragma: no cover
     app()

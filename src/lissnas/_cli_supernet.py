@@ -1,0 +1,323 @@
+"""``lissnas supernet ...``: one-shot NAS commands. PyTorch is imported inside each command,
+so ``lissnas --help`` works without the ``torch`` extra."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+
+if TYPE_CHECKING:
+    from lissnas.oneshot import ArchSampler, ImageData, Supernet
+
+supernet_app = typer.Typer(
+    help="One-shot NAS on a (shrunk) space: train, evaluate, search, split (NAS-LID), ground truth.",
+    no_args_is_help=True,
+)
+console = Console()
+err_console = Console(stderr=True)
+
+Space = Annotated[str, typer.Option(help="Search space: nb201 or nbmacro.")]
+Members = Annotated[
+    Path | None,
+    typer.Option(help="A shrink result (JSON): sample only its members (default: the full space)."),
+]
+Dataset = Annotated[
+    str, typer.Option(help="fashion-mnist (Debian files) or cifar10 (torchvision).")
+]
+DataRoot = Annotated[
+    Path | None,
+    typer.Option(help="Folder of the dataset files (default: /usr/share/datasets/fashion-mnist)."),
+]
+Subset = Annotated[
+    int | None, typer.Option(help="Train on this many training images (class-balanced).")
+]
+ValSubset = Annotated[int, typer.Option(help="Evaluate on this many test images.")]
+Device = Annotated[str, typer.Option(help="torch device: cpu, cuda, cuda:1, ...")]
+Seed = Annotated[int, typer.Option(help="Seed of weights, data order and sampling.")]
+Width = Annotated[
+    float | None,
+    typer.Option(help="NB201's channels C (16) or NB-Macro's channel multiplier (1.0)."),
+]
+Depth = Annotated[int | None, typer.Option(help="NB201's cells per stage N (5).")]
+Truth = Annotated[
+    Path, typer.Option(help="Ground-truth CSV (arch,accuracy), e.g. from `groundtruth`.")
+]
+
+
+def _fail(message: str) -> typer.Exit:
+    err_console.print(f"[bold red]error:[/] {escape(message)}", highlight=False, soft_wrap=True)
+    return typer.Exit(code=2)
+
+
+def _oneshot() -> Any:
+    try:
+        import lissnas.oneshot as oneshot
+    except ModuleNotFoundError as exc:
+        raise _fail(str(exc)) from None
+    return oneshot
+
+
+def _data(
+    dataset: str, root: Path | None, subset: int | None, val_subset: int, seed: int
+) -> tuple[ImageData, ImageData]:
+    oneshot = _oneshot()
+    try:
+        train = oneshot.load_dataset(dataset, root, train=True, subset=subset, seed=seed)
+        test = oneshot.load_dataset(dataset, root, train=False, subset=val_subset, seed=seed)
+    except (ValueError, FileNotFoundError, ModuleNotFoundError) as exc:
+        raise _fail(str(exc)) from None
+    return train, test
+
+
+def _load(checkpoint: Path) -> tuple[Supernet, ArchSampler, dict]:
+    """Rebuild the supernet and its sampler from a training checkpoint."""
+    oneshot = _oneshot()
+    try:
+        saved = oneshot.load_checkpoint(checkpoint)
+    except (ValueError, FileNotFoundError) as exc:
+        raise _fail(str(exc)) from None
+    net = oneshot.build_supernet(**saved["supernet"])
+    net.load_state_dict(saved["model"])
+    members = saved["members"]
+    sampler = oneshot.ArchSampler(net.space, None if members is None else members, seed=0)
+    return net, sampler, saved
+
+
+@supernet_app.command()
+def train(
+    checkpoint: Annotated[Path, typer.Option(help="Checkpoint file, rewritten every epoch.")],
+    space: Space = "nb201",
+    members: Members = None,
+    dataset: Dataset = "fashion-mnist",
+    data_root: DataRoot = None,
+    subset: Subset = None,
+    epochs: Annotated[int, typer.Option(help="Training epochs.")] = 10,
+    batch_size: Annotated[int, typer.Option(help="Mini-batch size.")] = 64,
+    lr: Annotated[float, typer.Option(help="Initial SGD learning rate (cosine schedule).")] = 0.05,
+    width: Width = None,
+    depth: Depth = None,
+    device: Device = "cpu",
+    resume: Annotated[bool, typer.Option(help="Continue from --checkpoint.")] = False,
+    max_steps: Annotated[int | None, typer.Option(help="Stop after this many SGD steps.")] = None,
+    seed: Seed = 0,
+) -> None:
+    """Train a single-path supernet on the full space or a shrunk space's members."""
+    oneshot = _oneshot()
+    data, _ = _data(dataset, data_root, subset, 1, seed)
+    try:
+        net = oneshot.build_supernet(
+            space, num_classes=data.num_classes, in_channels=data.in_channels, width=width,
+            depth=depth, seed=seed,
+        )  # fmt: skip
+        sampler = (
+            oneshot.ArchSampler.from_result(members, net.space, seed=seed)
+            if members is not None
+            else oneshot.ArchSampler(net.space, seed=seed)
+        )
+        state = oneshot.train_supernet(
+            net, sampler, data, epochs=epochs, batch_size=batch_size, lr=lr, device=device,
+            checkpoint=checkpoint, resume=resume, max_steps=max_steps, seed=seed,
+        )  # fmt: skip
+    except (ValueError, FileNotFoundError) as exc:
+        raise _fail(str(exc)) from None
+    err_console.print(
+        f"step {state.step}/{state.total_steps}, last epoch loss {state.loss:.4f}, "
+        f"{state.seconds:.1f} s; sampled from {sampler.size:,} architectures; saved {checkpoint}",
+        highlight=False,
+    )
+
+
+@supernet_app.command()
+def evaluate(
+    checkpoint: Annotated[Path, typer.Argument(help="A checkpoint from `supernet train`.")],
+    truth: Truth,
+    dataset: Dataset = "fashion-mnist",
+    data_root: DataRoot = None,
+    calib_subset: Annotated[int, typer.Option(help="Training images for BN recalibration.")] = 2000,
+    val_subset: ValSubset = 2000,
+    calib_batches: Annotated[int, typer.Option(help="Batches of 128 for BN recalibration.")] = 10,
+    device: Device = "cpu",
+    out: Annotated[Path | None, typer.Option(help="CSV of arch, truth, estimate.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Rank the architectures of a ground-truth table with the supernet: Kendall tau etc."""
+    oneshot = _oneshot()
+    net, _, _ = _load(checkpoint)
+    calib, val = _data(dataset, data_root, calib_subset, val_subset, 0)
+    try:
+        archs, values = oneshot.read_truth(truth, net.space)
+    except ValueError as exc:
+        raise _fail(str(exc)) from None
+    estimates = oneshot.evaluate_archs(
+        net, archs, calib, val, calib_batches=calib_batches, device=device, progress=True
+    )
+    scores = oneshot.ranking_correlation(estimates, values)
+    if out is not None:
+        from lissnas.shrink._result import atomic_write_text
+
+        lines = ["arch,truth,estimate"] + [
+            f'"{a}",{t:.4f},{e:.4f}'
+            for a, t, e in zip(net.space.to_strings(archs), values, estimates, strict=True)
+        ]
+        atomic_write_text(out, "\n".join(lines) + "\n")
+    if as_json:
+        console.print_json(json.dumps(scores))
+    else:
+        console.print(
+            f"{scores['n']} architectures: Kendall tau {scores['kendall_tau']:.3f}, "
+            f"Spearman {scores['spearman']:.3f}, Pearson {scores['pearson']:.3f}",
+            highlight=False,
+        )
+
+
+@supernet_app.command()
+def search(
+    checkpoint: Annotated[Path, typer.Argument(help="A checkpoint from `supernet train`.")],
+    dataset: Dataset = "fashion-mnist",
+    data_root: DataRoot = None,
+    calib_subset: Annotated[int, typer.Option(help="Training images for BN recalibration.")] = 2000,
+    val_subset: ValSubset = 2000,
+    population: Annotated[int, typer.Option(help="Population size.")] = 20,
+    generations: Annotated[int, typer.Option(help="Generations.")] = 5,
+    parents: Annotated[int, typer.Option(help="Parents kept per generation.")] = 5,
+    top: Annotated[int, typer.Option(help="How many of the best to print and save.")] = 5,
+    device: Device = "cpu",
+    seed: Seed = 0,
+    out: Annotated[Path | None, typer.Option(help="CSV of the best architectures.")] = None,
+) -> None:
+    """Evolutionary search inside the checkpoint's space, the supernet as evaluator."""
+    oneshot = _oneshot()
+    net, sampler, _ = _load(checkpoint)
+    calib, val = _data(dataset, data_root, calib_subset, val_subset, 0)
+    try:
+        found = oneshot.evolutionary_search(
+            net, sampler, calib, val, population=population, generations=generations,
+            parents=parents, device=device, seed=seed,
+        )  # fmt: skip
+    except ValueError as exc:
+        raise _fail(str(exc)) from None
+    best = net.space.to_strings(found.archs[:top])
+    for text, score in zip(best, found.scores[:top], strict=True):
+        console.print(f"{score:7.2f}  {text}", highlight=False)
+    if out is not None:
+        from lissnas.shrink._result import atomic_write_text
+
+        lines = ["arch,estimate"] + [
+            f'"{a}",{s:.4f}' for a, s in zip(best, found.scores[:top], strict=True)
+        ]
+        atomic_write_text(out, "\n".join(lines) + "\n")
+
+
+@supernet_app.command()
+def groundtruth(
+    out: Annotated[
+        Path, typer.Option(help="CSV to write (arch,accuracy,params); resumed if present.")
+    ],
+    space: Space = "nb201",
+    members: Members = None,
+    n_archs: Annotated[int, typer.Option(help="Architectures to train.")] = 20,
+    dataset: Dataset = "fashion-mnist",
+    data_root: DataRoot = None,
+    subset: Subset = 5000,
+    val_subset: ValSubset = 2000,
+    epochs: Annotated[int, typer.Option(help="Epochs per architecture.")] = 5,
+    width: Width = 8,
+    depth: Depth = None,
+    device: Device = "cpu",
+    seed: Seed = 0,
+) -> None:
+    """Train a sample of architectures standalone (small width, a data subset) and save
+    their test accuracies: ground truth where no benchmark covers the dataset."""
+    oneshot = _oneshot()
+    train_data, test_data = _data(dataset, data_root, subset, val_subset, seed)
+    pool = None
+    if members is not None:
+        probe = oneshot.build_supernet(space, in_channels=train_data.in_channels)
+        pool = oneshot.ArchSampler.from_result(members, probe.space).members
+    try:
+        rows = oneshot.make_ground_truth(
+            space, out, train_data, test_data, n_archs=n_archs, epochs=epochs, width=width,
+            depth=depth, members=pool, device=device, seed=seed,
+            on_result=lambda r: err_console.print(f"{r.accuracy:6.2f}  {r.arch}", highlight=False),
+        )  # fmt: skip
+    except ValueError as exc:
+        raise _fail(str(exc)) from None
+    err_console.print(f"wrote {len(rows)} architectures to {out}", highlight=False)
+
+
+@supernet_app.command()
+def split(
+    checkpoint: Annotated[
+        Path, typer.Argument(help="A warmed-up checkpoint from `supernet train`.")
+    ],
+    out: Annotated[Path, typer.Option(help="Folder for the sub-supernets and split.json.")],
+    truth: Annotated[Path | None, typer.Option(help="Ground-truth CSV to rank afterwards.")] = None,
+    epochs: Annotated[int, typer.Option(help="Epochs in total over the sub-supernets.")] = 2,
+    position: Annotated[
+        int | None, typer.Option(help="Split this position (default: best).")
+    ] = None,
+    lid_batch: Annotated[int, typer.Option(help="Images in the LID batch.")] = 256,
+    n_paths: Annotated[int, typer.Option(help="Paths averaged per operator profile.")] = 4,
+    k: Annotated[int, typer.Option(help="Nearest neighbours of the LID estimator.")] = 20,
+    dataset: Dataset = "fashion-mnist",
+    data_root: DataRoot = None,
+    subset: Subset = None,
+    val_subset: ValSubset = 2000,
+    device: Device = "cpu",
+    seed: Seed = 0,
+) -> None:
+    """NAS-LID: split a supernet by its operators' layer-wise LID, train the sub-supernets
+    (``--epochs`` shared among them) and rank the truth table's architectures."""
+    oneshot = _oneshot()
+    net, sampler, saved = _load(checkpoint)
+    data, val = _data(dataset, data_root, subset, val_subset, seed)
+    groups = 2
+    if epochs % groups:
+        raise _fail(f"--epochs must be a multiple of the {groups} sub-supernets, got {epochs}")
+    batch = data.subset(lid_batch, seed).x
+    try:
+        parts = oneshot.split_supernet(
+            net, sampler, batch, position=position, n_paths=n_paths, k=k, device=device, seed=seed
+        )
+        train_cfg = saved["train"]
+        parts.train(
+            data, epochs_each=epochs // groups, batch_size=train_cfg["batch_size"],
+            lr=train_cfg["lr"], device=device, seed=seed,
+        )  # fmt: skip
+    except ValueError as exc:
+        raise _fail(str(exc)) from None
+    out.mkdir(parents=True, exist_ok=True)
+    for g, sub in enumerate(parts.subnets):
+        oneshot.save_checkpoint(
+            out / f"sub{g}.pt",
+            {
+                "format": "lissnas-supernet-checkpoint",
+                "supernet": sub.config,
+                "train": train_cfg,
+                "members": parts.samplers[g].members.tolist(),
+                "model": sub.state_dict(),
+                "optimizer": None,
+                "schedule": None,
+                "sampler": parts.samplers[g].state_dict(),
+                "state": None,
+            },
+        )
+    summary: dict[str, Any] = {
+        "position": parts.position,
+        "groups": [list(g) for g in parts.groups],
+        "ratio_cuts": {str(p): c for p, c in parts.cuts.items()},
+        "similarity": parts.similarity.tolist(),
+    }
+    if truth is not None:
+        archs, values = oneshot.read_truth(truth, net.space)
+        estimates = parts.evaluate(archs, data, val, device=device)
+        summary["ranking"] = oneshot.ranking_correlation(estimates, values)
+    from lissnas.shrink._result import atomic_write_text
+
+    atomic_write_text(out / "split.json", json.dumps(summary, indent=2))
+    console.print_json(json.dumps(summary))

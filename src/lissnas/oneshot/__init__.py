@@ -1,0 +1,75 @@
+"""One-shot NAS with PyTorch (extra ``torch``): supernets over a (shrunk) space, training
+with checkpoints, BatchNorm-recalibrated evaluation, evolutionary search, standalone
+training and ground-truth tables, and NAS-LID's splitting of a supernet by layer-wise
+local intrinsic dimension."""
+
+try:
+    import torch  # noqa: F401
+except ModuleNotFoundError:  # pragma: no cover - exercised without the extra
+    raise ModuleNotFoundError(
+        "lissnas.oneshot needs PyTorch: pip install 'lissnas[torch]'"
+    ) from None
+
+from lissnas.oneshot._data import (
+    FASHION_MNIST_DIR,
+    ImageData,
+    load_cifar10,
+    load_dataset,
+    load_fashion_mnist,
+)
+from lissnas.oneshot._evaluate import accuracy, evaluate_archs, ranking_correlation, recalibrate_bn
+from lissnas.oneshot._lid import lid_mle, lid_profile, operator_profiles, profile_similarity
+from lissnas.oneshot._sampler import ArchSampler
+from lissnas.oneshot._search import EvolutionResult, evolutionary_search
+from lissnas.oneshot._split import SplitSupernet, best_bipartition, split_supernet
+from lissnas.oneshot._standalone import (
+    StandaloneResult,
+    make_ground_truth,
+    read_truth,
+    train_standalone,
+)
+from lissnas.oneshot._supernet import (
+    MACRO_LAYERS,
+    ChoiceBlock,
+    MacroSupernet,
+    NB201Supernet,
+    Supernet,
+    build_supernet,
+)
+from lissnas.oneshot._train import TrainState, load_checkpoint, save_checkpoint, train_supernet
+
+__all__ = [
+    "FASHION_MNIST_DIR",
+    "MACRO_LAYERS",
+    "ArchSampler",
+    "ChoiceBlock",
+    "EvolutionResult",
+    "ImageData",
+    "MacroSupernet",
+    "NB201Supernet",
+    "SplitSupernet",
+    "StandaloneResult",
+    "Supernet",
+    "TrainState",
+    "accuracy",
+    "best_bipartition",
+    "build_supernet",
+    "evaluate_archs",
+    "evolutionary_search",
+    "lid_mle",
+    "lid_profile",
+    "load_checkpoint",
+    "load_cifar10",
+    "load_dataset",
+    "load_fashion_mnist",
+    "make_ground_truth",
+    "operator_profiles",
+    "profile_similarity",
+    "ranking_correlation",
+    "read_truth",
+    "recalibrate_bn",
+    "save_checkpoint",
+    "split_supernet",
+    "train_standalone",
+    "train_supernet",
+]

@@ -1,0 +1,158 @@
+"""Image data held in memory: Fashion-MNIST from Debian's files, CIFAR-10 via torchvision."""
+
+from __future__ import annotations
+
+import gzip
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from lissnas._random import SeedLike, check_random_state
+
+#: Where Debian's ``dataset-fashion-mnist`` package installs the files.
+FASHION_MNIST_DIR = Path("/usr/share/datasets/fashion-mnist")
+_FASHION_FILES = {
+    True: ("train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz"),
+    False: ("t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz"),
+}
+DATASETS = ("fashion-mnist", "cifar10")
+
+
+@dataclass
+class ImageData:
+    """Normalised images ``x`` (N, C, H, W float32) and labels ``y`` (N int64)."""
+
+    x: torch.Tensor
+    y: torch.Tensor
+    num_classes: int
+
+    def __len__(self) -> int:
+        return len(self.y)
+
+    @property
+    def in_channels(self) -> int:
+        return int(self.x.shape[1])
+
+    def subset(self, n: int | None, seed: SeedLike = 0) -> ImageData:
+        """A class-stratified random subset of ``n`` images (all of them for ``None``)."""
+        if n is None or n >= len(self):
+            return self
+        if n < 1:
+            raise ValueError(f"subset must be >= 1, got {n}")
+        rng = check_random_state(seed)
+        order = rng.permutation(len(self))
+        labels = self.y.numpy()[order]
+        # round-robin over classes keeps the class balance of small subsets
+        rank = np.zeros(len(order), dtype=np.int64)
+        for c in np.unique(labels):
+            rank[labels == c] = np.arange(int((labels == c).sum()))
+        keep = np.sort(order[np.lexsort((labels, rank))[:n]])
+        return ImageData(self.x[keep], self.y[keep], self.num_classes)
+
+    def batches(
+        self, batch_size: int, *, shuffle_seed: int | None = None, skip: int = 0
+    ) -> Iterator[tuple[torch.Tensor, torch.Tensor]]:
+        """Mini-batches in order, or in the permutation of ``shuffle_seed``; the first
+        ``skip`` batches are left out (resuming mid-epoch)."""
+        if shuffle_seed is None:
+            order = torch.arange(len(self))
+        else:
+            order = torch.from_numpy(np.random.default_rng(shuffle_seed).permutation(len(self)))
+        for start in range(skip * batch_size, len(self), batch_size):
+            idx = order[start : start + batch_size]
+            yield self.x[idx], self.y[idx]
+
+    def n_batches(self, batch_size: int) -> int:
+        return -(-len(self) // batch_size)
+
+
+def _read_idx(path: Path, kind: str) -> np.ndarray:
+    """An IDX file (optionally gzipped): magic ``0x0803`` images or ``0x0801`` labels."""
+    opener = gzip.open if path.suffix == ".gz" else open
+    try:
+        with opener(path, "rb") as handle:
+            raw = handle.read()
+    except OSError as exc:
+        raise ValueError(f"{path}: cannot read ({exc})") from None
+    expected = 3 if kind == "images" else 1
+    if len(raw) < 8 or raw[2] != 0x08 or raw[3] != expected:
+        raise ValueError(f"{path}: not an IDX {kind} file (bad magic number {raw[:4].hex()})")
+    dims = [int.from_bytes(raw[4 + 4 * i : 8 + 4 * i], "big") for i in range(expected)]
+    body = np.frombuffer(raw, dtype=np.uint8, offset=4 + 4 * expected)
+    if body.size != int(np.prod(dims)):
+        raise ValueError(f"{path}: header says {dims}, file holds {body.size} values")
+    return body.reshape(dims)
+
+
+def load_fashion_mnist(
+    root: str | os.PathLike[str] | None = None,
+    *,
+    train: bool = True,
+    subset: int | None = None,
+    seed: SeedLike = 0,
+) -> ImageData:
+    """Fashion-MNIST (28x28 grey, 10 classes) from the IDX files in ``root`` (default:
+    Debian's ``dataset-fashion-mnist`` folder), normalised to mean 0 / std 1."""
+    folder = Path(root) if root is not None else FASHION_MNIST_DIR
+    images_name, labels_name = _FASHION_FILES[train]
+    images, labels = folder / images_name, folder / labels_name
+    for path in (images, labels):
+        if not path.exists():
+            raise FileNotFoundError(
+                f"{path} not found: install Debian's dataset-fashion-mnist "
+                "(apt-get install dataset-fashion-mnist) or pass the folder holding the IDX files"
+            )
+    x = _read_idx(images, "images").astype(np.float32) / 255.0
+    y = _read_idx(labels, "labels").astype(np.int64)
+    if len(x) != len(y):
+        raise ValueError(f"{folder}: {len(x)} images but {len(y)} labels")
+    x = (x - 0.2860) / 0.3530  # Fashion-MNIST's training mean and std
+    data = ImageData(torch.from_numpy(x[:, None]), torch.from_numpy(y), num_classes=10)
+    return data.subset(subset, seed)
+
+
+def load_cifar10(
+    root: str | os.PathLike[str],
+    *,
+    train: bool = True,
+    download: bool = False,
+    subset: int | None = None,
+    seed: SeedLike = 0,
+) -> ImageData:
+    """CIFAR-10 through torchvision (``download=True`` fetches it once), normalised."""
+    try:
+        from torchvision.datasets import CIFAR10
+    except ModuleNotFoundError:
+        raise ModuleNotFoundError(
+            "CIFAR-10 is read through torchvision: pip install torchvision "
+            "(the build matching your torch)"
+        ) from None
+    raw = CIFAR10(str(root), train=train, download=download)
+    x = torch.from_numpy(raw.data).permute(0, 3, 1, 2).float().div(255.0)
+    mean = torch.tensor([0.4914, 0.4822, 0.4465]).view(1, 3, 1, 1)
+    std = torch.tensor([0.2470, 0.2435, 0.2616]).view(1, 3, 1, 1)
+    data = ImageData((x - mean) / std, torch.tensor(raw.targets), num_classes=10)
+    return data.subset(subset, seed)
+
+
+def load_dataset(
+    name: str,
+    root: str | os.PathLike[str] | None = None,
+    *,
+    train: bool = True,
+    subset: int | None = None,
+    seed: SeedLike = 0,
+    download: bool = False,
+) -> ImageData:
+    """``fashion-mnist`` or ``cifar10`` by name."""
+    if name == "fashion-mnist":
+        return load_fashion_mnist(root, train=train, subset=subset, seed=seed)
+    if name == "cifar10":
+        return load_cifar10(
+            root or "data/cifar10", train=train, download=download, subset=subset, seed=seed
+        )
+    raise ValueError(f"dataset must be one of {DATASETS}, got {name!r}")

@@ -1,0 +1,106 @@
+"""Local intrinsic dimension (LID): the maximum-likelihood estimator and NAS-LID's
+layer-wise LID profiles of a supernet's operators."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import torch
+
+from lissnas._random import SeedLike, check_random_state
+from lissnas.oneshot._sampler import ArchSampler
+from lissnas.oneshot._supernet import Supernet
+
+
+def lid_mle(x: torch.Tensor | np.ndarray, k: int = 20) -> float:
+    """Maximum-likelihood LID (Levina & Bickel) over each point's ``k`` nearest neighbours
+    within the batch, averaged over the batch.
+
+    For a point with neighbour distances ``r_1 <= ... <= r_k``:
+    ``LID = [ 1/(k-1) * sum_{j<k} log(r_k / r_j) ]^-1``. ``x`` is ``(n, ...)``: each sample is
+    flattened. Needs ``n > k``; duplicate points (zero distances) are skipped.
+    """
+    if isinstance(k, bool) or not isinstance(k, int) or k < 2:
+        raise ValueError(f"k must be an int >= 2, got {k!r}")
+    t = torch.as_tensor(np.asarray(x) if not isinstance(x, torch.Tensor) else x)
+    t = t.detach().reshape(len(t), -1).double()
+    if len(t) <= k:
+        raise ValueError(f"lid_mle needs more than k={k} samples, got {len(t)}")
+    dist = torch.cdist(t, t)
+    dist.fill_diagonal_(float("inf"))
+    nearest = dist.topk(k, dim=1, largest=False).values  # ascending
+    valid = nearest[:, 0] > 0
+    if not bool(valid.any()):
+        raise ValueError("lid_mle: every sample has a duplicate; the LID is undefined")
+    nearest = nearest[valid]
+    logs = torch.log(nearest[:, -1:] / nearest[:, :-1]).sum(dim=1) / (k - 1)
+    return float((1.0 / logs.clamp_min(1e-12)).mean())
+
+
+@torch.no_grad()
+def lid_profile(
+    supernet: Supernet,
+    arch: np.ndarray | Sequence[int],
+    x: torch.Tensor,
+    *,
+    k: int = 20,
+    device: str = "cpu",
+) -> np.ndarray:
+    """LID of every feature layer's output for path ``arch`` on the batch ``x``."""
+    outputs: list[torch.Tensor] = []
+    hooks = [
+        layer.register_forward_hook(lambda _m, _i, out: outputs.append(out.detach()))
+        for layer in supernet.feature_layers()
+    ]
+    try:
+        supernet.eval()
+        supernet(x.to(device), arch)
+    finally:
+        for hook in hooks:
+            hook.remove()
+    return np.array([lid_mle(out, k) for out in outputs])
+
+
+def operator_profiles(
+    supernet: Supernet,
+    sampler: ArchSampler,
+    x: torch.Tensor,
+    position: int,
+    *,
+    n_paths: int = 4,
+    k: int = 20,
+    device: str = "cpu",
+    seed: SeedLike = 0,
+) -> np.ndarray:
+    """NAS-LID's feature of each operator at ``position``: the layer-wise LID profile
+    averaged over ``n_paths`` paths that use that operator there (the other positions
+    drawn from ``sampler``, the same draws for every operator). Shape ``(n_ops, n_layers)``.
+    """
+    rng = check_random_state(seed)
+    paths = sampler.space.validate(
+        sampler.members[rng.integers(0, len(sampler.members), size=n_paths)]
+        if sampler.members is not None
+        else sampler.space.sample(n_paths, rng)
+    )
+    n_ops = int(sampler.space.cardinalities[position])
+    profiles = []
+    for op in range(n_ops):
+        forced = paths.copy()
+        forced[:, position] = op
+        profiles.append(
+            np.mean([lid_profile(supernet, a, x, k=k, device=device) for a in forced], axis=0)
+        )
+    return np.array(profiles)
+
+
+def profile_similarity(profiles: np.ndarray) -> np.ndarray:
+    """Cosine similarity between operators' LID profiles, each centred on the mean profile
+    of the position's operators (so that what all operators share does not count)."""
+    P = np.asarray(profiles, dtype=float)
+    centred = P - P.mean(axis=0, keepdims=True)
+    norm = np.linalg.norm(centred, axis=1, keepdims=True)
+    unit = centred / np.where(norm > 0, norm, 1.0)
+    sim = unit @ unit.T
+    np.fill_diagonal(sim, 1.0)
+    return np.clip(sim, -1.0, 1.0)

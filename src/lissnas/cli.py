@@ -50,8 +50,31 @@ def _check_writable(path: Path) -> None:
 @app.command()
 def shrink(
     benchmark: Annotated[
-        str, typer.Option(help="Registered benchmark name (see `lissnas benchmarks`).")
-    ] = "nb201-cifar10",
+        str | None,
+        typer.Option(
+            help="Registered benchmark name (see `lissnas benchmarks`; default nb201-cifar10)."
+        ),
+    ] = None,
+    space: Annotated[
+        str | None,
+        typer.Option(
+            help="Your own space: a YAML/TOML space file or a built-in space name (nb201, "
+            "nbmacro, shufflenetv2, ...); needs --evaluations and --metric."
+        ),
+    ] = None,
+    evaluations: Annotated[
+        Path | None,
+        typer.Option(help="CSV or Parquet file: an architecture column and metric columns."),
+    ] = None,
+    metric: Annotated[
+        str | None, typer.Option(help="Metric column of --evaluations to optimise.")
+    ] = None,
+    maximize: Annotated[
+        bool, typer.Option("--maximize/--minimize", help="Whether larger --metric is better.")
+    ] = True,
+    arch_column: Annotated[
+        str, typer.Option(help="Architecture column of --evaluations.")
+    ] = "arch",
     gt_budget: Annotated[int, typer.Option(help="Ground-truth queries allowed.")] = 200,
     seed: Annotated[int, typer.Option(help="Random seed (same seed, same output).")] = 0,
     out: Annotated[
@@ -85,8 +108,12 @@ def shrink(
         bool, typer.Option("--json", help="Print the summary as JSON instead of a table.")
     ] = False,
 ) -> None:
-    """Shrink a benchmark's search space (LISSNAS or another --method) and print a summary."""
+    """Shrink a benchmark's search space (LISSNAS or another --method) and print a summary.
+
+    With --space/--evaluations/--metric instead of --benchmark, shrink your own space over
+    your own table of evaluated architectures (see examples/README.md)."""
     from lissnas.benchmarks import load_benchmark
+    from lissnas.benchmarks._evaluations import byo_config, source_from_config
     from lissnas.evaluation import summarize
     from lissnas.shrink import LISSNAS, make_shrinker
 
@@ -116,9 +143,24 @@ def shrink(
             raise ValueError(f"seed must be >= 0, got {seed}")
         if out is not None:
             _check_writable(out)
-        with err_console.status(f"loading {benchmark}..."):
-            source = load_benchmark(benchmark, data_dir)
-    except (ValueError, FileNotFoundError, ModuleNotFoundError) as exc:
+        byo = None
+        if space is not None or evaluations is not None or metric is not None:
+            if benchmark is not None:
+                raise ValueError("--benchmark cannot be combined with --space/--evaluations")
+            given = {"--space": space, "--evaluations": evaluations, "--metric": metric}
+            absent = [flag for flag, value in given.items() if value is None]
+            if absent:
+                raise ValueError(
+                    f"--space, --evaluations and --metric go together; missing {absent}"
+                )
+            byo = byo_config(space, evaluations, metric, maximize, arch_column)
+            with err_console.status(f"loading {evaluations}..."):
+                source = source_from_config(byo)
+        else:
+            benchmark = benchmark or "nb201-cifar10"
+            with err_console.status(f"loading {benchmark}..."):
+                source = load_benchmark(benchmark, data_dir)
+    except (ValueError, FileNotFoundError, ImportError) as exc:
         raise _fail(str(exc)) from None
 
     def report(rec: Any) -> None:
@@ -133,7 +175,15 @@ def shrink(
 
     start = time.perf_counter()
     with err_console.status(f"shrinking {source.space.name} ({source.space.size:,} architectures)"):
-        result = shrinker.shrink(source.space, source, seed=seed, callback=report)
+        try:
+            result = shrinker.shrink(source.space, source, seed=seed, callback=report)
+        except KeyError as exc:  # a partial --evaluations table lacks a queried architecture
+            raise _fail(
+                f"{exc.args[0]} (the --evaluations table must list every architecture "
+                "the shrinker may query; give the whole space)"
+            ) from None
+    if byo is not None:
+        result.config["evaluations"] = byo  # lets `lissnas evaluate/report` reload the source
     summary = summarize(result, source)
     summary["total_time_s"] = time.perf_counter() - start
     if out is not None:
@@ -184,6 +234,10 @@ def _load_result(path: Path, data_dir: Path | None) -> tuple[Any, Any]:
         if not path.is_file():
             raise FileNotFoundError(f"result file {path} not found")
         result = ShrinkResult.load(path)
+        if "evaluations" in result.config:  # shrunk with --space/--evaluations
+            from lissnas.benchmarks import source_from_config
+
+            return result, source_from_config(result.config["evaluations"], result.benchmark)
         return result, load_benchmark(result.benchmark, data_dir)
     except (ValueError, FileNotFoundError, ModuleNotFoundError) as exc:
         raise _fail(str(exc)) from None

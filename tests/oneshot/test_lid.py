@@ -32,6 +32,7 @@ def test_lid_accepts_tensors_and_checks_its_input():
         lid_mle(np.zeros((5, 3)), k=10)
     with pytest.raises(ValueError, match="k must be"):
         lid_mle(x, k=1)
+    assert lid_mle(torch.zeros(50, 8), k=5) == 0.0  # e.g. the output of a path of zero ops
 
 
 def test_bipartition_keeps_similar_operators_together():

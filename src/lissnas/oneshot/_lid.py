@@ -19,7 +19,8 @@ def lid_mle(x: torch.Tensor | np.ndarray, k: int = 20) -> float:
 
     For a point with neighbour distances ``r_1 <= ... <= r_k``:
     ``LID = [ 1/(k-1) * sum_{j<k} log(r_k / r_j) ]^-1``. ``x`` is ``(n, ...)``: each sample is
-    flattened. Needs ``n > k``; duplicate points (zero distances) are skipped.
+    flattened. Needs ``n > k``; points with a duplicate (zero distance) are skipped, and a
+    batch made only of duplicates has LID 0.
     """
     if isinstance(k, bool) or not isinstance(k, int) or k < 2:
         raise ValueError(f"k must be an int >= 2, got {k!r}")
@@ -32,7 +33,7 @@ def lid_mle(x: torch.Tensor | np.ndarray, k: int = 20) -> float:
     nearest = dist.topk(k, dim=1, largest=False).values  # ascending
     valid = nearest[:, 0] > 0
     if not bool(valid.any()):
-        raise ValueError("lid_mle: every sample has a duplicate; the LID is undefined")
+        return 0.0  # the batch collapsed onto single points (e.g. a path of zero ops)
     nearest = nearest[valid]
     logs = torch.log(nearest[:, -1:] / nearest[:, :-1]).sum(dim=1) / (k - 1)
     return float((1.0 / logs.clamp_min(1e-12)).mean())
@@ -53,10 +54,12 @@ def lid_profile(
         layer.register_forward_hook(lambda _m, _i, out: outputs.append(out.detach()))
         for layer in supernet.feature_layers()
     ]
+    was_training = supernet.training
     try:
-        supernet.eval()
+        supernet.to(device).eval()
         supernet(x.to(device), arch)
     finally:
+        supernet.train(was_training)
         for hook in hooks:
             hook.remove()
     return np.array([lid_mle(out, k) for out in outputs])

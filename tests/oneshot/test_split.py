@@ -1,0 +1,99 @@
+"""NAS-LID splitting: operator similarity, the bipartition, and sub-supernets of a shrunk
+space (routing, sub-space sampling, evaluation through the routed sub-supernet)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+
+from lissnas.oneshot import (
+    ArchSampler,
+    best_bipartition,
+    build_supernet,
+    evaluate_archs,
+    profile_similarity,
+    split_supernet,
+    train_supernet,
+)
+
+
+def test_similarity_ignores_what_all_operators_share():
+    rng = np.random.default_rng(0)
+    profiles = rng.random((5, 6)) * 10
+    sim = profile_similarity(profiles)
+    assert np.allclose(sim, sim.T) and np.all(np.abs(sim) <= 1)
+    # a profile common to every operator, or a global scale, leaves the similarity unchanged
+    assert np.allclose(profile_similarity(profiles + rng.random(6) * 50), sim)
+    assert np.allclose(profile_similarity(3.0 * profiles), sim)
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_bipartition_recovers_planted_groups(seed):
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(4, 9))
+    a = np.sort(rng.choice(n, size=int(rng.integers(1, n)), replace=False))
+    shape_a, shape_b = rng.normal(size=8), rng.normal(size=8)
+    profiles = np.where(np.isin(np.arange(n), a)[:, None], shape_a, shape_b)
+    profiles = 10 + profiles + rng.normal(scale=0.05, size=profiles.shape)
+    g1, g2, cut = best_bipartition(profile_similarity(profiles))
+    assert {g1, g2} == {tuple(a.tolist()), tuple(sorted(set(range(n)) - set(a.tolist())))}
+    assert 0 <= cut < 0.1  # the planted groups are dissimilar: a small cut
+
+
+@pytest.mark.parametrize(
+    ("similarity", "match"),
+    [(np.ones((1, 1)), "at least|>= 2"), (np.ones((3, 2)), "square"), (np.eye(17), "16")],
+)
+def test_bipartition_checks_its_input(similarity, match):
+    with pytest.raises(ValueError, match=match):
+        best_bipartition(similarity)
+
+
+def test_split_of_a_shrunk_space_routes_and_evaluates_through_its_sub_supernets(tiny_train):
+    net = build_supernet("nb201", in_channels=1, width=4, depth=1, seed=0)
+    pool = net.space.enumerate()
+    members = pool[np.random.default_rng(1).choice(len(pool), size=300, replace=False)]
+    sampler = ArchSampler(net.space, members, seed=0)
+    train_supernet(net, sampler, tiny_train, epochs=1, progress=False)
+    parts = split_supernet(net, sampler, tiny_train.x[:64], position=4, n_paths=1, k=8)
+    assert parts.position == 4 and list(parts.cuts) == [4]
+    assert sorted(parts.groups[0] + parts.groups[1]) == list(range(5))
+
+    # the sub-spaces partition the shrunk space, not the full one
+    keys = [set(net.space.keys(s.members).tolist()) for s in parts.samplers]
+    assert keys[0].isdisjoint(keys[1])
+    assert keys[0] | keys[1] == set(net.space.keys(members).tolist())
+    owner = parts.route(members)
+    for g, sub in enumerate(parts.samplers):
+        assert set(net.space.keys(members[owner == g]).tolist()) == keys[g]
+        drawn = sub.sample_many(100)
+        assert set(drawn[:, 4].tolist()) <= set(parts.groups[g])
+
+    # after training apart, each architecture is scored by its own sub-supernet
+    parts.train(tiny_train, epochs_each=1, max_steps=3, progress=False)
+    archs = members[:6]
+    routed = parts.route(archs)
+    assert set(routed.tolist()) == {0, 1}
+    expected = [
+        evaluate_archs(parts.subnets[g], a[None], tiny_train, tiny_train, calib_batches=1)[0]
+        for a, g in zip(archs, routed, strict=True)
+    ]
+    got = parts.evaluate(archs, tiny_train, tiny_train, calib_batches=1)
+    assert np.allclose(got, expected)
+    other = [
+        evaluate_archs(parts.subnets[1 - g], a[None], tiny_train, tiny_train, calib_batches=1)[0]
+        for a, g in zip(archs, routed, strict=True)
+    ]
+    assert not np.allclose(got, other)  # routing matters: the sub-supernets differ
+
+
+def test_split_copies_leave_the_warmed_up_supernet_untouched(tiny_train):
+    net = build_supernet("nb201", in_channels=1, width=4, depth=1, seed=0)
+    sampler = ArchSampler(net.space, seed=0)
+    before = [p.detach().clone() for p in net.parameters()]
+    parts = split_supernet(net, sampler, tiny_train.x[:32], position=0, n_paths=1, k=8)
+    parts.train(tiny_train, epochs_each=1, max_steps=2, progress=False)
+    assert all(torch.equal(a, b) for a, b in zip(before, net.parameters(), strict=True))
+    with pytest.raises(ValueError):
+        split_supernet(net, sampler, tiny_train.x[:32], position=0, n_paths=1, k=40)

@@ -1,4 +1,4 @@
-"""One-shot NAS on a LISSNAS-shrunk NB201 space, and NAS-LID splitting: ``results/oneshot.md``.
+"""One-shot NAS on a LISSNAS-shrunk NB201 space, and NAS-LID: ``results/oneshot.md``.
 
 Usage (CPU, this machine, under an hour)::
 
@@ -10,23 +10,31 @@ is made here: architectures trained standalone (``lissnas.oneshot.make_ground_tr
 
 1. The shrunk space: LISSNAS on ``nb201-cifar10`` (seed 0, 200 members), or ``--members``.
 2. Ground truth: ``--truth-archs`` members of the shrunk space (table S) and as many
-   uniform architectures of the full space (table F), each trained standalone.
+   uniform architectures of the full space (table F), each trained standalone
+   ``--truth-repeats`` times (run r with seed r for every architecture); the accuracy is
+   the mean, and the Kendall tau between runs says how far the table agrees with itself.
 3. Target 1, per seed: a supernet trained on the full space and one trained on the shrunk
    space (same epochs, data, batch size, schedule); Kendall tau of each over table S.
-4. Target 2, per seed: NAS-LID: ``--warmup-epochs`` on the full space, split by the
-   operators' LID, the rest of the epochs shared by the two sub-supernets; against the
-   full-space supernet of step 3 (same total epochs); Kendall tau over table F.
+4. Target 2, per seed: NAS-LID: ``--warmup-epochs`` of the one-shot schedule on the full
+   space, split by the operators' LID once (2 sub-supernets) or twice (4), the remaining
+   epochs shared by the sub-supernets; against the full-space supernet of step 3 (same
+   total epochs); Kendall tau over table F.
 
 ``--phase truth`` only builds the tables and ``--phase supernets`` only uses them (both in
-``--work``), so a long run can be cut in two.
+``--work``), so a long run can be cut in two; ``--phase report`` only rewrites the
+Markdown from the rows already measured. The file names the command of every part. The
+CPU preset writes ``results/oneshot.md``; other presets and tags ``results/oneshot_<tag>.md``.
 """
 
 from __future__ import annotations
 
 import argparse
+import copy
 import json
+import math
 import os
 import platform
+import sys
 import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -34,52 +42,112 @@ from pathlib import Path
 import numpy as np
 
 PRESETS = {
-    # 2 CPU cores: small networks, small data
-    "cpu": dict(subset=3000, val_subset=1000, width=8, depth=1, truth_archs=24,
-                truth_epochs=3, epochs=6, warmup_epochs=2, seeds=2, batch_size=64),
+    # 2 CPU cores, under an hour: small networks, small data, 2 runs per truth architecture
+    "cpu": dict(subset=5000, val_subset=5000, width=8, depth=1, truth_archs=32,
+                truth_repeats=2, truth_epochs=4, epochs=15, warmup_epochs=5, seeds=3,
+                batch_size=128),
     # one GPU: the benchmark's own cell width, more data and epochs
     "gpu": dict(subset=20000, val_subset=5000, width=16, depth=2, truth_archs=60,
-                truth_epochs=8, epochs=20, warmup_epochs=6, seeds=3, batch_size=128),
+                truth_repeats=3, truth_epochs=8, epochs=20, warmup_epochs=6, seeds=3,
+                batch_size=128),
 }  # fmt: skip
 
 
-def _train_one(job: tuple) -> tuple[str, float, int]:
-    """Worker: train one architecture standalone (own process, own data copy)."""
-    from lissnas.oneshot import load_fashion_mnist, train_standalone
+#: how this script was run, as recorded beside what it measures
+COMMAND = "python " + " ".join(sys.argv)
 
-    text, cfg, index = job
+#: what a truth table depends on (checked when a table is reused)
+TRUTH_SETTINGS = ("subset", "val_subset", "width", "depth", "truth_archs", "truth_repeats",
+                  "truth_epochs", "batch_size")  # fmt: skip
+
+
+def _train_one(job: tuple) -> tuple[str, int, float, int]:
+    """Worker: run ``repeat`` of one architecture's standalone training (own process)."""
+    from lissnas.oneshot import load_fashion_mnist, train_standalone
     from lissnas.spaces import NB201Space
 
+    text, repeat, cfg = job
     train = load_fashion_mnist(cfg["data_root"], subset=cfg["subset"], seed=0)
     test = load_fashion_mnist(cfg["data_root"], train=False, subset=cfg["val_subset"], seed=0)
     result = train_standalone(
         "nb201", NB201Space().from_string(text), train, test, epochs=cfg["truth_epochs"],
         width=cfg["width"], depth=cfg["depth"], batch_size=cfg["batch_size"],
-        device=cfg["device"], seed=index,
+        device=cfg["device"], seed=repeat,
     )  # fmt: skip
-    return result.arch, result.accuracy, result.params
+    return text, repeat, result.accuracy, result.params
+
+
+def check_truth(path: Path, cfg: dict) -> None:
+    """Stop unless the table at ``path`` exists and was made with this run's settings."""
+    if not path.exists():
+        raise SystemExit(f"{path} does not exist: run --phase truth first")
+    sidecar = path.with_suffix(".json")
+    saved = json.loads(sidecar.read_text()).get("settings") if sidecar.exists() else None
+    settings = {k: cfg[k] for k in TRUTH_SETTINGS}
+    if saved != settings:
+        raise SystemExit(
+            f"{path} was made with settings {saved}, this run has {settings}: "
+            "delete it (or use another --work) to remake it"
+        )
 
 
 def ground_truth(path: Path, archs: list[str], cfg: dict) -> None:
-    """Train ``archs`` standalone (``--workers`` processes) and write ``arch,accuracy,params``."""
+    """Train ``archs`` standalone ``truth_repeats`` times each (run r with seed r, as
+    ``make_ground_truth`` does; ``--workers`` processes) and write the table, with its
+    settings beside it (``.json``); an existing table made with the same settings is kept."""
+    from lissnas.oneshot import StandaloneResult, write_truth
     from lissnas.shrink._result import atomic_write_text
 
     if path.exists():
+        check_truth(path, cfg)
         print(f"reusing {path}")
         return
-    jobs = [(a, cfg, i) for i, a in enumerate(archs)]
+    repeats = cfg["truth_repeats"]
+    jobs = [(a, r, cfg) for a in archs for r in range(repeats)]
     start = time.perf_counter()
     if cfg["workers"] > 1:
         import multiprocessing
 
         ctx = multiprocessing.get_context("spawn")
         with ProcessPoolExecutor(cfg["workers"], mp_context=ctx) as pool:
-            rows = list(pool.map(_train_one, jobs))
+            done = list(pool.map(_train_one, jobs))
     else:
-        rows = [_train_one(job) for job in jobs]
-    lines = ["arch,accuracy,params"] + [f"{a},{acc:.4f},{p}" for a, acc, p in rows]
-    atomic_write_text(path, "\n".join(lines) + "\n")
-    print(f"{path}: {len(rows)} architectures in {time.perf_counter() - start:.0f} s")
+        done = []
+        for job in jobs:
+            done.append(_train_one(job))
+            print(f"  {len(done)}/{len(jobs)} {done[-1][0]} run {done[-1][1]}: {done[-1][2]:.2f}")
+    runs = {a: [0.0] * repeats for a in archs}
+    params = {}
+    for text, repeat, acc, n_params in done:
+        runs[text][repeat] = round(acc, 4)
+        params[text] = n_params
+    rows = [
+        StandaloneResult(
+            a, float(np.mean(runs[a])), params[a], tuple(runs[a]) if repeats > 1 else ()
+        )
+        for a in archs
+    ]
+    seconds = round(time.perf_counter() - start)
+    sidecar = {"settings": {k: cfg[k] for k in TRUTH_SETTINGS}, "seconds": seconds,
+               "command": COMMAND}  # fmt: skip
+    atomic_write_text(path.with_suffix(".json"), json.dumps(sidecar))
+    write_truth(path, rows)
+    print(
+        f"{path}: {len(rows)} architectures x {repeats} runs in {time.perf_counter() - start:.0f} s"
+    )
+    return True
+
+
+def lid_stages(epochs: int) -> dict[int, list[int]]:
+    """NAS-LID schedules after the warm-up, by number of levels: epochs per sub-supernet at
+    each level, ``epochs`` in total (2^level sub-supernets at level ``level``). With two
+    levels, the four sub-supernets of the second get one epoch each."""
+    if epochs < 2 or epochs % 2:
+        raise SystemExit(f"--epochs minus --warmup-epochs must be even and >= 2, got {epochs}")
+    stages = {1: [epochs // 2]}
+    if epochs >= 6:
+        stages[2] = [(epochs - 4) // 2, 1]
+    return stages
 
 
 def main() -> None:
@@ -90,14 +158,25 @@ def main() -> None:
     parser.add_argument("--data-root", default=None, help="Fashion-MNIST IDX folder")
     parser.add_argument("--members", default=None, help="shrink result JSON (default: run one)")
     parser.add_argument("--work", default="results/oneshot_work")
-    parser.add_argument("--phase", choices=("all", "truth", "supernets"), default="all")
-    parser.add_argument("--out", default="results/oneshot.md")
+    parser.add_argument("--phase", choices=("all", "truth", "supernets", "report"), default="all")
+    parser.add_argument(
+        "--out",
+        default=None,
+        help="default: results/oneshot.md (cpu), else results/oneshot_<tag>.md",
+    )
+    parser.add_argument(
+        "--tag",
+        default=None,
+        help="name of the supernet rows and of the output (default: the preset); a run that "
+        "changes supernet settings needs its own tag, the truth tables stay the preset's",
+    )
     parser.add_argument("--first-seed", type=int, default=0, help="seeds first..first+seeds-1")
     for key, value in PRESETS["cpu"].items():
         parser.add_argument(
             f"--{key.replace('_', '-')}", type=int, default=None, help=f"preset: {value}"
         )
     args = parser.parse_args()
+    tag = args.tag or args.preset
     cfg = dict(PRESETS[args.preset])
     cfg.update({k: v for k, v in vars(args).items() if k in cfg and v is not None})
     cfg.update(device=args.device, workers=args.workers, data_root=args.data_root)
@@ -110,13 +189,13 @@ def main() -> None:
         evaluate_archs,
         load_fashion_mnist,
         ranking_correlation,
-        read_truth,
+        read_truth_runs,
         split_supernet,
         train_supernet,
     )
     from lissnas.shrink import ShrinkResult
     from lissnas.shrink._result import atomic_write_text
-    from lissnas.spaces import NB201Space
+    from lissnas.spaces import NB201_OPS, NB201Space
 
     space = NB201Space()
     members_path = Path(args.members) if args.members else work / "members.json"
@@ -141,13 +220,18 @@ def main() -> None:
 
     train = load_fashion_mnist(args.data_root, subset=cfg["subset"], seed=0)
     val = load_fashion_mnist(args.data_root, train=False, subset=cfg["val_subset"], seed=0)
-    archs_s, acc_s = read_truth(truth_s, space)
-    archs_f, acc_f = read_truth(truth_f, space)
+    for path in (truth_s, truth_f):
+        check_truth(path, cfg)
+    archs_s, runs_s = read_truth_runs(truth_s, space)
+    archs_f, runs_f = read_truth_runs(truth_f, space)
+    acc_s, acc_f = runs_s.mean(axis=1), runs_f.mean(axis=1)
     common = dict(batch_size=cfg["batch_size"], device=args.device, progress=False)
     net_args = dict(in_channels=1, width=cfg["width"], depth=cfg["depth"])
     rows = []
-    for seed in range(args.first_seed, args.first_seed + cfg["seeds"]):
+    seeds = range(args.first_seed, args.first_seed + cfg["seeds"])
+    for seed in seeds if args.phase != "report" else ():
         started = time.perf_counter()
+        print(f"seed {seed}: supernets on the full and the shrunk space", flush=True)
         full = build_supernet("nb201", seed=seed, **net_args)
         train_supernet(
             full, ArchSampler(space, seed=seed), train, epochs=cfg["epochs"], seed=seed, **common
@@ -171,29 +255,50 @@ def main() -> None:
             evaluate_archs(full, archs_f, train, val, device=args.device), acc_f
         )
 
+        print(f"seed {seed}: NAS-LID", flush=True)
+        # warm-up: the first epochs of the one-shot schedule (no annealing before the split)
         warm = build_supernet("nb201", seed=seed, **net_args)
         sampler = ArchSampler(space, seed=seed)
-        train_supernet(warm, sampler, train, epochs=cfg["warmup_epochs"], seed=seed, **common)
-        parts = split_supernet(
-            warm, sampler, train.x[:500], n_paths=2, device=args.device, seed=seed
-        )
-        remaining = cfg["epochs"] - cfg["warmup_epochs"]
-        parts.train(train, epochs_each=max(1, remaining // 2), seed=seed, **common)
-        tau_lid_f = ranking_correlation(
-            parts.evaluate(archs_f, train, val, device=args.device), acc_f
-        )
+        warmup, epochs = cfg["warmup_epochs"], cfg["epochs"]
+        train_supernet(
+            warm, sampler, train, epochs=epochs, seed=seed,
+            max_steps=warmup * train.n_batches(cfg["batch_size"]), **common,
+        )  # fmt: skip
+        lid = dict(n_paths=2, device=args.device, seed=seed)
+        lid_x = train.x[:256]
+        first = split_supernet(warm, sampler, lid_x, **lid)  # the same first split for all
+        lid_rows = {}
+        for levels, stages in lid_stages(epochs - warmup).items():
+            parts = copy.deepcopy(first)
+            done = warmup
+            for level, each in enumerate(stages, start=1):
+                if level > 1:
+                    parts.split_further(lid_x, **lid)
+                lr = 0.05 * (1 + math.cos(math.pi * done / epochs)) / 2  # where one-shot is
+                parts.train(train, epochs_each=each, seed=seed, **{**common, "lr": lr})
+                done += each * 2**level
+            assert done == epochs, (done, epochs)  # the same total epochs as one-shot
+            tau = ranking_correlation(
+                parts.evaluate(archs_f, train, val, device=args.device), acc_f
+            )
+            lid_rows[f"naslid{levels}_on_full"] = tau
+            lid_rows[f"naslid{levels}_regions"] = [
+                {str(p): list(g) for p, g in r.items()} for r in parts.regions
+            ]
         rows.append({
             "seed": seed,
             "full_on_shrunk": tau_full_s, "shrunk_on_shrunk": tau_shrunk_s,
-            "oneshot_on_full": tau_full_f, "naslid_on_full": tau_lid_f,
-            "split_position": parts.position, "split_groups": [list(g) for g in parts.groups],
-            "seconds": time.perf_counter() - started,
+            "oneshot_on_full": tau_full_f, **lid_rows,
+            "seconds": time.perf_counter() - started, "command": COMMAND,
         })  # fmt: skip
-        atomic_write_text(work / f"rows_{args.preset}_seed{seed}.json", json.dumps(rows[-1]))
+        atomic_write_text(work / f"rows_{tag}_seed{seed}.json", json.dumps(rows[-1]))
         print(json.dumps(rows[-1]))
     # every seed measured so far with this preset (runs may be split over --first-seed)
-    rows = [json.loads(p.read_text()) for p in sorted(work.glob(f"rows_{args.preset}_seed*.json"))]
+    rows = [json.loads(p.read_text()) for p in sorted(work.glob(f"rows_{tag}_seed*.json"))]
     seconds = sum(r["seconds"] for r in rows)
+    truth_seconds = [
+        json.loads(p.with_suffix(".json").read_text())["seconds"] for p in (truth_s, truth_f)
+    ]
 
     def stat(key: str, metric: str = "kendall_tau") -> str:
         values = np.array([r[key][metric] for r in rows])
@@ -202,57 +307,102 @@ def main() -> None:
     def col(key: str) -> str:
         return ", ".join(f"{r[key]['kendall_tau']:.3f}" for r in rows)
 
-    device_name = args.device
+    device_name = f"{args.device} ({os.cpu_count()} cores)"
     if args.device.startswith("cuda"):
         import torch
 
         device_name = f"{args.device} ({torch.cuda.get_device_name(0)})"
-    command = f"python benchmarks/oneshot.py --preset {args.preset} --device {args.device}"
-    if args.workers > 1:
-        command += f" --workers {args.workers}"
+    commands = sorted({json.loads(p.with_suffix(".json").read_text())["command"]
+                       for p in (truth_s, truth_f)} | {r["command"] for r in rows})  # fmt: skip
+
+    def agreement(runs: np.ndarray) -> str:
+        """Kendall tau between two runs of the same table, averaged over pairs of runs."""
+        if runs.shape[1] < 2:
+            return "n/a (one run)"
+        taus = [
+            ranking_correlation(runs[:, i], runs[:, j])["kendall_tau"]
+            for i in range(runs.shape[1])
+            for j in range(i + 1, runs.shape[1])
+        ]
+        gap = np.abs(runs - runs.mean(axis=1, keepdims=True)).mean()
+        return (
+            f"{np.mean(taus):.3f} (mean absolute deviation of a run from the mean {gap:.2f} points)"
+        )
+
     lines = [
-        f"# One-shot NAS on a LISSNAS-shrunk NB201 space, and NAS-LID ({args.preset} preset)",
+        f"# One-shot NAS on a LISSNAS-shrunk NB201 space, and NAS-LID ({tag})",
         "",
-        f"Command: `LISSNAS_DATA_DIR=../shared/data {command}` on {device_name}, "
-        f"{platform.node() or 'this machine'}; supernet phase {seconds / 60:.1f} min.",
+        "Commands (`LISSNAS_DATA_DIR=../shared/data` set): "
+        + ", ".join(f"`{c}`" for c in commands)
+        + f" on {device_name}, {platform.node() or 'this machine'}. Truth tables "
+        f"{truth_seconds[0] / 60:.1f} + {truth_seconds[1] / 60:.1f} min (members, uniform), "
+        f"supernet phase of all seeds {seconds / 60:.1f} min: "
+        f"{(sum(truth_seconds) + seconds) / 60:.1f} min in all.",
         "",
         "Data: Fashion-MNIST from Debian's `dataset-fashion-mnist` "
         f"({cfg['subset']} training images, {cfg['val_subset']} test images). Shrunk space: "
         f"LISSNAS on `nb201-cifar10` (seed 0, {len(members)} members). Networks: NB201 cells, "
         f"C={cfg['width']}, N={cfg['depth']} cells per stage. Ground truth: "
         f"{len(acc_s)} shrunk-space members and {len(acc_f)} uniform full-space architectures "
-        f"trained standalone for {cfg['truth_epochs']} epochs (`lissnas supernet groundtruth`'s "
-        f"procedure); standalone accuracy range {acc_s.min():.1f}-{acc_s.max():.1f} (members), "
+        f"trained standalone {cfg['truth_repeats']} times (seeds 0..{cfg['truth_repeats'] - 1}, "
+        f"common to all architectures) for {cfg['truth_epochs']} epochs each, accuracy the "
+        f"mean of the runs (`lissnas supernet groundtruth --repeats`); standalone accuracy range {acc_s.min():.1f}-{acc_s.max():.1f} (members), "
         f"{acc_f.min():.1f}-{acc_f.max():.1f} (uniform).",
+        "",
+        "How far the truth agrees with itself (Kendall tau between its runs; no supernet can be "
+        f"expected to rank much better): members {agreement(runs_s)}; uniform "
+        f"{agreement(runs_f)}.",
         "",
         f"Supernets: {cfg['epochs']} epochs each, batch {cfg['batch_size']}, SGD 0.05 cosine; "
         f"BN recalibrated per architecture. NAS-LID: {cfg['warmup_epochs']} warm-up epochs on "
-        f"the full space, split by LID (k=20, 500 images), then "
-        f"{max(1, (cfg['epochs'] - cfg['warmup_epochs']) // 2)} epochs per sub-supernet, "
-        f"{len(rows)} seeds.",
+        "the full space (the one-shot supernet's schedule, cut there), split by LID (k=20, "
+        "256 images, 2 paths per operator), then the sub-supernets trained in turn, each "
+        "from the learning rate one-shot has reached and annealed to 0; "
+        + "; ".join(
+            f"{levels} level{'s' * (levels > 1)}: "
+            + ", then ".join(f"{e} epochs for each of {2**i}" for i, e in enumerate(st, 1))
+            for levels, st in lid_stages(cfg["epochs"] - cfg["warmup_epochs"]).items()
+        )
+        + f" sub-supernets; {len(rows)} seeds.",
         "",
         "| comparison | Kendall tau (mean ± std over seeds) | per seed |",
         "|---|---|---|",
         f"| supernet on the full space, ranking the shrunk space's members | {stat('full_on_shrunk')} | {col('full_on_shrunk')} |",
         f"| supernet on the LISSNAS-shrunk space, same members | {stat('shrunk_on_shrunk')} | {col('shrunk_on_shrunk')} |",
         f"| one supernet (one-shot), uniform full-space architectures | {stat('oneshot_on_full')} | {col('oneshot_on_full')} |",
-        f"| NAS-LID sub-supernets (few-shot), same architectures, same total epochs | {stat('naslid_on_full')} | {col('naslid_on_full')} |",
+        *(
+            f"| NAS-LID, {2**n} sub-supernets ({n} level{'s' * (n > 1)}), same architectures, "
+            f"same total epochs | {stat(key)} | {col(key)} |"
+            for n in (1, 2)
+            if all((key := f"naslid{n}_on_full") in r for r in rows)
+        ),
         "",
         "Spearman: full {} / shrunk {} on members; one-shot {} / NAS-LID {} on uniform.".format(
             stat("full_on_shrunk", "spearman"),
             stat("shrunk_on_shrunk", "spearman"),
             stat("oneshot_on_full", "spearman"),
-            stat("naslid_on_full", "spearman"),
+            " / ".join(
+                stat(k, "spearman")
+                for k in ("naslid1_on_full", "naslid2_on_full")
+                if all(k in r for r in rows)
+            ),
         ),
         "",
-        "Split positions and groups per seed: "
-        + "; ".join(
-            f"seed {r['seed']}: edge {r['split_position']} {r['split_groups']}" for r in rows
+        "Sub-spaces per seed ({edge: operators}; operators "
+        + ", ".join(f"{i} {op}" for i, op in enumerate(NB201_OPS))
+        + "):",
+        "",
+        *(
+            f"- seed {r['seed']}, {n} level{'s' * (n > 1)}: "
+            + ", ".join(json.dumps(region) for region in r[f"naslid{n}_regions"])
+            for r in rows
+            for n in (1, 2)
+            if f"naslid{n}_regions" in r
         ),
         "",
     ]
     print("\n".join(lines))
-    out = Path(args.out)
+    out = Path(args.out or ("results/oneshot.md" if tag == "cpu" else f"results/oneshot_{tag}.md"))
     out.parent.mkdir(parents=True, exist_ok=True)
     atomic_write_text(out, "\n".join(lines))
 

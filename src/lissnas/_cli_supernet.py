@@ -226,6 +226,9 @@ def groundtruth(
     subset: Subset = 5000,
     val_subset: ValSubset = 2000,
     epochs: Annotated[int, typer.Option(help="Epochs per architecture.")] = 5,
+    repeats: Annotated[
+        int, typer.Option(help="Runs per architecture (seeds 0..R-1); accuracy is their mean.")
+    ] = 1,
     width: Width = 8,
     depth: Depth = None,
     device: Device = "cpu",
@@ -242,7 +245,7 @@ def groundtruth(
     try:
         rows = oneshot.make_ground_truth(
             space, out, train_data, test_data, n_archs=n_archs, epochs=epochs, width=width,
-            depth=depth, members=pool, device=device, seed=seed,
+            depth=depth, members=pool, repeats=repeats, device=device, seed=seed,
             on_result=lambda r: err_console.print(f"{r.accuracy:6.2f}  {r.arch}", highlight=False),
         )  # fmt: skip
     except ValueError as exc:
@@ -257,7 +260,12 @@ def split(
     ],
     out: Annotated[Path, typer.Option(help="Folder for the sub-supernets and split.json.")],
     truth: Annotated[Path | None, typer.Option(help="Ground-truth CSV to rank afterwards.")] = None,
-    epochs: Annotated[int, typer.Option(help="Epochs in total over the sub-supernets.")] = 2,
+    epochs: Annotated[
+        int, typer.Option(help="Epochs in total over the sub-supernets, at each level.")
+    ] = 2,
+    levels: Annotated[
+        int, typer.Option(help="Times to split (NAS-LID's levels): 2^levels sub-supernets.")
+    ] = 1,
     position: Annotated[
         int | None, typer.Option(help="Split this position (default: best).")
     ] = None,
@@ -276,19 +284,23 @@ def split(
     oneshot = _oneshot()
     net, sampler, saved = _load(checkpoint)
     data, val = _data(dataset, data_root, subset, val_subset, seed)
-    groups = 2
-    if epochs % groups:
-        raise _fail(f"--epochs must be a multiple of the {groups} sub-supernets, got {epochs}")
-    batch = data.subset(lid_batch, seed).x
-    try:
-        parts = oneshot.split_supernet(
-            net, sampler, batch, position=position, n_paths=n_paths, k=k, device=device, seed=seed
+    if levels < 1:
+        raise _fail(f"--levels must be >= 1, got {levels}")
+    if epochs % 2**levels:
+        raise _fail(
+            f"--epochs must be a multiple of the {2**levels} sub-supernets of the last level, "
+            f"got {epochs}"
         )
-        train_cfg = saved["train"]
-        parts.train(
-            data, epochs_each=epochs // groups, batch_size=train_cfg["batch_size"],
-            lr=train_cfg["lr"], device=device, seed=seed,
-        )  # fmt: skip
+    batch = data.subset(lid_batch, seed).x
+    train_cfg = saved["train"]
+    lid = dict(n_paths=n_paths, k=k, device=device, seed=seed)
+    fit = dict(batch_size=train_cfg["batch_size"], lr=train_cfg["lr"], device=device, seed=seed)
+    try:
+        parts = oneshot.split_supernet(net, sampler, batch, position=position, **lid)
+        parts.train(data, epochs_each=epochs // 2, **fit)
+        for level in range(2, levels + 1):
+            parts.split_further(batch, **lid)
+            parts.train(data, epochs_each=epochs // 2**level, **fit)
     except ValueError as exc:
         raise _fail(str(exc)) from None
     out.mkdir(parents=True, exist_ok=True)
@@ -307,12 +319,8 @@ def split(
                 "state": None,
             },
         )
-    summary: dict[str, Any] = {
-        "position": parts.position,
-        "groups": [list(g) for g in parts.groups],
-        "ratio_cuts": {str(p): c for p, c in parts.cuts.items()},
-        "similarity": parts.similarity.tolist(),
-    }
+    summary: dict[str, Any] = parts.summary()
+    summary["regions"] = [{str(p): list(g) for p, g in r.items()} for r in parts.regions]
     if truth is not None:
         archs, values = oneshot.read_truth(truth, net.space)
         estimates = parts.evaluate(archs, data, val, device=device)

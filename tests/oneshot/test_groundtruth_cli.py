@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from typer.testing import CliRunner
 
 from lissnas.cli import app
-from lissnas.oneshot import make_ground_truth, read_truth
+from lissnas.oneshot import make_ground_truth, read_truth, read_truth_runs, train_standalone
 from lissnas.spaces import NB201Space
 
 runner = CliRunner()
@@ -27,6 +29,27 @@ def test_ground_truth_table_is_written_resumed_and_read_back(tmp_path, tiny_trai
     assert out.read_text() == before and [r.arch for r in again] == [r.arch for r in rows]
 
 
+def test_repeated_runs_use_common_seeds_and_are_read_back(tmp_path, tiny_train, tiny_test):
+    out = tmp_path / "truth.csv"
+    rows = make_ground_truth(
+        "nb201", out, tiny_train, tiny_test, n_archs=2, epochs=1, width=4, depth=1, repeats=2
+    )
+    archs, runs = read_truth_runs(out, NB201Space())
+    assert runs.shape == (2, 2) and runs.tolist() == [list(r.runs) for r in rows]
+    assert read_truth(out, NB201Space())[1] == pytest.approx(runs.mean(axis=1), abs=1e-4)
+    # run r of every architecture is a standalone training with seed r
+    again = train_standalone(
+        "nb201", archs[1], tiny_train, tiny_test, epochs=1, width=4, depth=1, seed=1
+    )
+    assert round(again.accuracy, 4) == runs[1, 1]
+    # a table of single runs reads as one run per architecture
+    single = tmp_path / "single.csv"
+    make_ground_truth("nb201", single, tiny_train, tiny_test, n_archs=2, epochs=1, width=4)
+    assert read_truth_runs(single, NB201Space())[1].shape == (2, 1)
+    with pytest.raises(ValueError, match="repeats must be an int >= 1"):
+        make_ground_truth("nb201", out, tiny_train, tiny_test, n_archs=2, epochs=1, repeats=0)
+
+
 @pytest.mark.parametrize(
     ("text", "match"),
     [
@@ -38,6 +61,10 @@ def test_ground_truth_table_is_written_resumed_and_read_back(tmp_path, tiny_trai
             "line 2, column 'accuracy'",
         ),
         ("arch,accuracy\n", "no rows"),
+        (
+            "arch,accuracy,params,run0\n" + NB201Space().to_string([1] * 6) + ",1,2,x\n",
+            "line 2, column 'run0'",
+        ),
     ],
 )
 def test_bad_truth_tables_name_the_fault(tmp_path, text, match):
@@ -74,12 +101,20 @@ def test_supernet_commands_end_to_end(tmp_path, fashion_dir):
     result = runner.invoke(
         app,
         ["supernet", "split", str(ckpt), "--out", str(tmp_path / "split"), "--truth", str(truth),
-         "--subset", "128", "--lid-batch", "32", "--n-paths", "1", "--k", "5", "--epochs", "2",
-         "--position", "3", *common],
+         "--subset", "128", "--lid-batch", "32", "--n-paths", "1", "--k", "5", "--epochs", "4",
+         "--levels", "2", "--position", "3", *common],
     )  # fmt: skip
     assert result.exit_code == 0, result.output
-    assert (tmp_path / "split" / "sub0.pt").exists() and (
-        tmp_path / "split" / "split.json"
-    ).exists()
+    assert sorted(p.name for p in (tmp_path / "split").iterdir()) == [
+        "split.json", "sub0.pt", "sub1.pt", "sub2.pt", "sub3.pt"
+    ]  # fmt: skip
+    summary = json.loads((tmp_path / "split" / "split.json").read_text())
+    assert summary["position"] == 3 and len(summary["regions"]) == 4
+    assert summary["ranking"]["n"] == 3
+    odd = runner.invoke(
+        app, ["supernet", "split", str(ckpt), "--out", str(tmp_path / "x"), "--epochs", "2",
+              "--levels", "2"],
+    )  # fmt: skip
+    assert odd.exit_code == 2 and "multiple of the 4" in odd.output
     bad = runner.invoke(app, ["supernet", "evaluate", str(truth), "--truth", str(truth)])
     assert bad.exit_code == 2 and "not a" in bad.output

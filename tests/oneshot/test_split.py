@@ -97,3 +97,34 @@ def test_split_copies_leave_the_warmed_up_supernet_untouched(tiny_train):
     assert all(torch.equal(a, b) for a, b in zip(before, net.parameters(), strict=True))
     with pytest.raises(ValueError):
         split_supernet(net, sampler, tiny_train.x[:32], position=0, n_paths=1, k=40)
+
+
+def test_split_further_makes_nested_sub_supernets_that_partition_the_space(tiny_train):
+    net = build_supernet("nb201", in_channels=1, width=4, depth=1, seed=0)
+    pool = net.space.enumerate()
+    # a shrunk space without operator 0 at position 2: that position has 4 operators left
+    members = pool[pool[:, 2] != 0][::7]
+    sampler = ArchSampler(net.space, members, seed=0)
+    parts = split_supernet(net, sampler, tiny_train.x[:32], position=2, n_paths=1, k=8)
+    assert sorted(parts.groups[0] + parts.groups[1]) == [1, 2, 3, 4]  # only present ops
+    parts.split_further(tiny_train.x[:32], n_paths=1, k=8)
+    parts.split_further(tiny_train.x[:32], n_paths=1, k=8)
+    assert len(parts.subnets) == len(parts.samplers) == len(parts.regions) == 8
+    for region in parts.regions:  # three different positions on every branch
+        assert len(region) == 3 and region[2] in parts.groups
+
+    owner = parts.route(members)
+    assert owner.min() == 0 and owner.max() == 7  # every member goes to one leaf
+    keys = net.space.keys(members)
+    for leaf, (region, sub) in enumerate(zip(parts.regions, parts.samplers, strict=True)):
+        inside = np.all([np.isin(members[:, p], g) for p, g in region.items()], axis=0)
+        assert np.array_equal(owner == leaf, inside)
+        assert set(net.space.keys(sub.members).tolist()) == set(keys[inside].tolist())
+    summary = parts.summary()
+    assert summary["position"] == 2 and all(c is not None for c in summary["children"])
+
+    parts.train(tiny_train, epochs_each=1, max_steps=1, progress=False)
+    got = parts.evaluate(members[:4], tiny_train, tiny_train, calib_batches=1)
+    assert got.shape == (4,) and np.all((got >= 0) & (got <= 100))
+    with pytest.raises(ValueError, match="no position"):
+        split_supernet(net, sampler, tiny_train.x[:32], position=2, exclude=[2], n_paths=1, k=8)

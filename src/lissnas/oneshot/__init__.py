@@ -26,7 +26,9 @@ from lissnas.oneshot._standalone import (
     StandaloneResult,
     make_ground_truth,
     read_truth,
+    read_truth_runs,
     train_standalone,
+    write_truth,
 )
 from lissnas.oneshot._supernet import (
     MACRO_LAYERS,
@@ -67,9 +69,11 @@ __all__ = [
     "profile_similarity",
     "ranking_correlation",
     "read_truth",
+    "read_truth_runs",
     "recalibrate_bn",
     "save_checkpoint",
     "split_supernet",
     "train_standalone",
     "train_supernet",
+    "write_truth",
 ]

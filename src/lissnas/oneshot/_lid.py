@@ -71,14 +71,16 @@ def operator_profiles(
     x: torch.Tensor,
     position: int,
     *,
+    ops: Sequence[int] | None = None,
     n_paths: int = 4,
     k: int = 20,
     device: str = "cpu",
     seed: SeedLike = 0,
 ) -> np.ndarray:
-    """NAS-LID's feature of each operator at ``position``: the layer-wise LID profile
-    averaged over ``n_paths`` paths that use that operator there (the other positions
-    drawn from ``sampler``, the same draws for every operator). Shape ``(n_ops, n_layers)``.
+    """NAS-LID's feature of each operator at ``position`` (all, or those in ``ops``): the
+    layer-wise LID profile averaged over ``n_paths`` paths that use that operator there
+    (the other positions drawn from ``sampler``, the same draws for every operator).
+    Shape ``(len(ops), n_layers)``.
     """
     rng = check_random_state(seed)
     paths = sampler.space.validate(
@@ -86,9 +88,10 @@ def operator_profiles(
         if sampler.members is not None
         else sampler.space.sample(n_paths, rng)
     )
-    n_ops = int(sampler.space.cardinalities[position])
+    if ops is None:
+        ops = range(int(sampler.space.cardinalities[position]))
     profiles = []
-    for op in range(n_ops):
+    for op in ops:
         forced = paths.copy()
         forced[:, position] = op
         profiles.append(

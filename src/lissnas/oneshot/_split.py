@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from itertools import combinations
 
@@ -44,34 +45,108 @@ def best_bipartition(similarity: np.ndarray) -> tuple[tuple[int, ...], tuple[int
 
 @dataclass
 class SplitSupernet:
-    """Sub-supernets, one per operator group at ``position``; ``route`` sends every
-    architecture of the space to exactly one of them (by its operator there)."""
+    """Sub-supernets made by splitting a supernet at ``position`` into one child per
+    operator ``group``; a child is a supernet or, after ``split_further``, itself a
+    ``SplitSupernet``. ``subnets`` and ``samplers`` list the leaves (the sub-supernets
+    that are trained and evaluated), and ``route`` sends every architecture of the space
+    to exactly one leaf (by its operators at the split positions)."""
 
     position: int
     groups: list[tuple[int, ...]]
-    subnets: list[Supernet]
-    samplers: list[ArchSampler]
+    children: list[Supernet | SplitSupernet]
+    child_samplers: list[ArchSampler]
     similarity: np.ndarray
     cuts: dict[int, float] = field(default_factory=dict)
 
+    @property
+    def subnets(self) -> list[Supernet]:
+        """The leaf sub-supernets, in routing order."""
+        return [leaf for leaf, _ in self._leaves()]
+
+    @property
+    def samplers(self) -> list[ArchSampler]:
+        """The sampler of each leaf's sub-space, in routing order."""
+        return [sampler for _, sampler in self._leaves()]
+
+    @property
+    def positions(self) -> list[int]:
+        """Every position split somewhere in the tree (this one first)."""
+        out = [self.position]
+        for child in self.children:
+            if isinstance(child, SplitSupernet):
+                out += [p for p in child.positions if p not in out]
+        return out
+
+    @property
+    def regions(self) -> list[dict[int, tuple[int, ...]]]:
+        """Each leaf's sub-space as ``{position: allowed operators}``, in routing order."""
+        out: list[dict[int, tuple[int, ...]]] = []
+        for group, child in zip(self.groups, self.children, strict=True):
+            own = {self.position: group}
+            below = child.regions if isinstance(child, SplitSupernet) else [{}]
+            out += [{**own, **region} for region in below]
+        return out
+
+    def summary(self) -> dict:
+        """A JSON-ready description of the split tree: position, groups, ratio cuts,
+        similarity, and each child's summary (``None`` for a leaf)."""
+        return {
+            "position": self.position,
+            "groups": [list(g) for g in self.groups],
+            "ratio_cuts": {str(p): c for p, c in self.cuts.items()},
+            "similarity": self.similarity.tolist(),
+            "children": [
+                c.summary() if isinstance(c, SplitSupernet) else None for c in self.children
+            ],
+        }
+
+    def _leaves(self) -> list[tuple[Supernet, ArchSampler]]:
+        leaves: list[tuple[Supernet, ArchSampler]] = []
+        for child, sampler in zip(self.children, self.child_samplers, strict=True):
+            leaves += child._leaves() if isinstance(child, SplitSupernet) else [(child, sampler)]
+        return leaves
+
     def route(self, archs: np.ndarray) -> np.ndarray:
-        """Index of the sub-supernet of each architecture (canonicalised first)."""
+        """Index (into ``subnets``) of the leaf of each architecture (canonicalised first)."""
         space = self.subnets[0].space
-        ops = space.canonical(archs)[:, self.position]
+        archs = space.canonical(archs)
         owner = np.full(int(space.cardinalities[self.position]), -1)
         for g, group in enumerate(self.groups):
             owner[list(group)] = g
-        return owner[ops]
+        child_of = owner[archs[:, self.position]]
+        out = np.full(len(archs), -1)
+        offset = 0
+        for g, child in enumerate(self.children):
+            rows = np.flatnonzero(child_of == g)
+            if isinstance(child, SplitSupernet):
+                out[rows] = offset + child.route(archs[rows])
+                offset += len(child.subnets)
+            else:
+                out[rows] = offset
+                offset += 1
+        return out
+
+    def split_further(self, x: torch.Tensor, *, exclude: Iterable[int] = (), **kwargs) -> None:
+        """Split every leaf once more (in place), each at its own best position among those
+        not split on its branch nor in ``exclude``; ``kwargs`` go to ``split_supernet``."""
+        done = {*exclude, self.position}
+        for g, child in enumerate(self.children):
+            if isinstance(child, SplitSupernet):
+                child.split_further(x, exclude=done, **kwargs)
+            else:
+                self.children[g] = split_supernet(
+                    child, self.child_samplers[g], x, exclude=done, **kwargs
+                )
 
     def train(self, data: ImageData, *, epochs_each: int, **kwargs) -> list[TrainState]:
-        """Train every sub-supernet for ``epochs_each`` epochs on its own sub-space."""
+        """Train every leaf sub-supernet for ``epochs_each`` epochs on its own sub-space."""
         return [
             train_supernet(net, sampler, data, epochs=epochs_each, **kwargs)
-            for net, sampler in zip(self.subnets, self.samplers, strict=True)
+            for net, sampler in self._leaves()
         ]
 
     def evaluate(self, archs: np.ndarray, calib: ImageData, val: ImageData, **kwargs) -> np.ndarray:
-        """Each architecture's estimate from its own sub-supernet."""
+        """Each architecture's estimate from its own leaf sub-supernet."""
         space = self.subnets[0].space
         archs = space.canonical(archs)
         owner = self.route(archs)
@@ -89,6 +164,7 @@ def split_supernet(
     x: torch.Tensor,
     *,
     position: int | None = None,
+    exclude: Iterable[int] = (),
     n_paths: int = 4,
     k: int = 20,
     device: str = "cpu",
@@ -96,40 +172,44 @@ def split_supernet(
 ) -> SplitSupernet:
     """NAS-LID's split of a (warmed-up) supernet into two sub-supernets.
 
-    For every candidate position (or only ``position``), each operator's layer-wise LID
-    profile is measured on the batch ``x`` (``operator_profiles``); the position whose
+    For every candidate position (or only ``position``; never those in ``exclude``) where
+    ``sampler``'s space holds two or more operators, each of those operators' layer-wise
+    LID profile is measured on the batch ``x`` (``operator_profiles``); the position whose
     operators split with the smallest ratio cut of their profile similarity is split
     (``best_bipartition``). Each sub-supernet is a copy of ``supernet`` (inheriting its
     weights) sampling only the architectures of ``sampler``'s space whose operator at that
     position is in its group; the space must be enumerable or the sampler hold members.
+    ``SplitSupernet.split_further`` splits the sub-supernets again (NAS-LID's levels).
     """
     space = supernet.space
+    pool = sampler.members if sampler.members is not None else space.enumerate()
+    if pool is None:
+        raise ValueError(f"{space.name} cannot be enumerated; give the sampler members")
+    pool = space.canonical(pool)
+    excluded = set(exclude)
     positions = range(space.n_positions) if position is None else [position]
     best = None
     cuts: dict[int, float] = {}
     for p in positions:
-        if space.cardinalities[p] < 2:
+        present = np.unique(pool[:, p])
+        if len(present) < 2 or p in excluded:
             continue
         profiles = operator_profiles(
-            supernet, sampler, x, p, n_paths=n_paths, k=k, device=device, seed=seed
+            supernet, sampler, x, p, ops=present, n_paths=n_paths, k=k, device=device, seed=seed
         )
         sim = profile_similarity(profiles)
         a, b, cut = best_bipartition(sim)
         cuts[p] = cut
         if best is None or cut < best[3]:
-            best = (p, a, b, cut, sim)
+            groups = (tuple(int(present[i]) for i in a), tuple(int(present[i]) for i in b))
+            best = (p, *groups, cut, sim)
     if best is None:
-        raise ValueError("no position with at least two operators to split")
+        raise ValueError("no position with at least two operators left to split")
     p, a, b, _, sim = best
-    pool = sampler.members if sampler.members is not None else space.enumerate()
-    if pool is None:
-        raise ValueError(f"{space.name} cannot be enumerated; give the sampler members")
-    ops = space.canonical(pool)[:, p]
-    subnets, samplers = [], []
+    subnets: list[Supernet | SplitSupernet] = []
+    samplers = []
     for g, group in enumerate((a, b)):
-        members = pool[np.isin(ops, group)]
-        if len(members) == 0:
-            raise ValueError(f"operator group {group} at position {p} holds no architecture")
         subnets.append(copy.deepcopy(supernet))
+        members = pool[np.isin(pool[:, p], group)]
         samplers.append(ArchSampler(space, members, seed=np.random.default_rng([seed, g, p])))
     return SplitSupernet(p, [a, b], subnets, samplers, sim, cuts)

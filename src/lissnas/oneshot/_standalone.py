@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,11 +25,14 @@ TRUTH_COLUMNS = ("arch", "accuracy", "params")
 
 @dataclass
 class StandaloneResult:
-    """Test accuracy (%) and parameter count of one architecture trained from scratch."""
+    """Test accuracy (%) and parameter count of one architecture trained from scratch;
+    ``runs`` holds each run's accuracy when it was trained several times (``accuracy`` is
+    then their mean)."""
 
     arch: str
     accuracy: float
     params: int
+    runs: tuple[float, ...] = ()
 
 
 def train_standalone(
@@ -81,7 +84,23 @@ def read_truth(path: str | os.PathLike[str], space: SearchSpace) -> tuple[np.nda
     return np.vstack([r[0] for r in rows]), np.array([r[1] for r in rows])
 
 
-def _read_rows(path: Path, space: SearchSpace) -> list[tuple[np.ndarray, float, int]]:
+def read_truth_runs(
+    path: str | os.PathLike[str], space: SearchSpace
+) -> tuple[np.ndarray, np.ndarray]:
+    """Architectures and per-run accuracies ``(n_archs, n_runs)`` of a ground-truth CSV
+    written with ``repeats > 1`` (columns ``run0, run1, ...``); a table without run
+    columns has one run, its ``accuracy``."""
+    rows = _read_rows(Path(path), space)
+    n_runs = {len(r[3]) for r in rows}
+    if len(n_runs) != 1:
+        raise ValueError(f"{path}: rows hold different numbers of runs {sorted(n_runs)}")
+    runs = np.array([r[3] or (r[1],) for r in rows], dtype=float)
+    return np.vstack([r[0] for r in rows]), runs
+
+
+def _read_rows(
+    path: Path, space: SearchSpace
+) -> list[tuple[np.ndarray, float, int, tuple[float, ...]]]:
     try:
         text = path.read_text()
     except OSError as exc:
@@ -92,30 +111,39 @@ def _read_rows(path: Path, space: SearchSpace) -> list[tuple[np.ndarray, float, 
     for column in TRUTH_COLUMNS[:2]:
         if column not in reader.fieldnames:
             raise ValueError(f"{path}: no column {column!r} (columns: {reader.fieldnames})")
+    run_columns = sorted(
+        (c for c in reader.fieldnames if c.startswith("run") and c[3:].isdigit()),
+        key=lambda c: int(c[3:]),
+    )
     rows = []
     for line, row in enumerate(reader, start=2):
         try:
             arch = space.from_string(row["arch"])
         except ValueError as exc:
             raise ValueError(f"{path}, line {line}, column 'arch': {exc}") from None
-        try:
-            value = float(row["accuracy"])
-        except (TypeError, ValueError):
-            value = float("nan")
-        if not np.isfinite(value):
-            raise ValueError(
-                f"{path}, line {line}, column 'accuracy': expected a finite number, "
-                f"got {row['accuracy']!r}"
-            )
+        value = _finite(path, line, "accuracy", row["accuracy"])
+        runs = tuple(_finite(path, line, c, row[c]) for c in run_columns)
         params = row.get("params") or "-1"
         if not params.lstrip("-").isdigit():
             raise ValueError(
                 f"{path}, line {line}, column 'params': expected an integer, got {params!r}"
             )
-        rows.append((arch, value, int(params)))
+        rows.append((arch, value, int(params), runs))
     if not rows:
         raise ValueError(f"{path}: no rows after the header")
     return rows
+
+
+def _finite(path: Path, line: int, column: str, text: str | None) -> float:
+    try:
+        value = float(text)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        value = float("nan")
+    if not np.isfinite(value):
+        raise ValueError(
+            f"{path}, line {line}, column {column!r}: expected a finite number, got {text!r}"
+        )
+    return value
 
 
 def make_ground_truth(
@@ -129,15 +157,25 @@ def make_ground_truth(
     width: int | float | None = None,
     depth: int | None = None,
     members: np.ndarray | None = None,
+    repeats: int = 1,
     batch_size: int = 64,
     lr: float = 0.05,
     device: str = "cpu",
     seed: SeedLike = 0,
     on_result: Callable[[StandaloneResult], None] | None = None,
 ) -> list[StandaloneResult]:
-    """Train ``n_archs`` distinct architectures (uniform from ``members`` or the space)
-    standalone and write ``arch,accuracy,params`` to ``out``, rewritten atomically after
-    each one; rows already in ``out`` are kept and not retrained (resume)."""
+    """Train ``n_archs`` distinct architectures (uniform from ``members`` or the space,
+    drawn with ``seed``) standalone and write ``arch,accuracy,params`` to ``out``, rewritten
+    atomically after each one; rows already in ``out`` are kept and not retrained (resume).
+
+    With ``repeats`` R > 1 every architecture is trained R times and ``accuracy`` is the
+    mean, the runs in columns ``run0..run{R-1}``. Run r trains every architecture with
+    training seed r (common random numbers: the same data order for all, the same initial
+    weights for the operators they share), so differences between architectures are not
+    drowned by differences between seeds; ``read_truth_runs`` reads the runs back.
+    """
+    if isinstance(repeats, bool) or not isinstance(repeats, int) or repeats < 1:
+        raise ValueError(f"repeats must be an int >= 1, got {repeats!r}")
     probe = build_supernet(space, num_classes=train.num_classes, in_channels=train.in_channels)
     pool = ArchSampler(probe.space, members, seed=seed)
     rng = check_random_state(seed)
@@ -149,29 +187,45 @@ def make_ground_truth(
     done: dict[str, StandaloneResult] = {}
     out = Path(out)
     if out.exists():
-        for arch, value, params in _read_rows(out, probe.space):
+        for arch, value, params, runs in _read_rows(out, probe.space):
             text = probe.space.to_string(arch)
-            done[text] = StandaloneResult(text, value, params)
+            if len(runs or (value,)) == repeats:
+                done[text] = StandaloneResult(text, value, params, runs)
     results = []
-    for i, arch in enumerate(chosen):
+    for arch in chosen:
         text = probe.space.to_string(arch)
         if text not in done:
-            done[text] = train_standalone(
-                space, arch, train, test, epochs=epochs, width=width, depth=depth,
-                batch_size=batch_size, lr=lr, device=device, seed=i,
+            settings = dict(
+                epochs=epochs, width=width, depth=depth, batch_size=batch_size, lr=lr,
+                device=device,
             )  # fmt: skip
-            _write_truth(out, done.values())
+            runs = [
+                train_standalone(space, arch, train, test, seed=r, **settings)
+                for r in range(repeats)
+            ]
+            accs = tuple(round(run.accuracy, 4) for run in runs)
+            done[text] = StandaloneResult(
+                text, float(np.mean(accs)), runs[0].params, accs if repeats > 1 else ()
+            )
+            write_truth(out, done.values())
             if on_result is not None:
                 on_result(done[text])
         results.append(done[text])
-    _write_truth(out, done.values())
+    write_truth(out, done.values())
     return results
 
 
-def _write_truth(path: Path, rows) -> None:
+def write_truth(path: str | os.PathLike[str], rows: Iterable[StandaloneResult]) -> None:
+    """Write a ground-truth CSV atomically: ``arch,accuracy,params`` and, for rows trained
+    several times, ``run0, run1, ...``."""
+    rows = list(rows)
+    n_runs = max((len(r.runs) for r in rows), default=0)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(TRUTH_COLUMNS)
+    writer.writerow([*TRUTH_COLUMNS, *(f"run{i}" for i in range(n_runs))])
     for r in rows:
-        writer.writerow([r.arch, f"{r.accuracy:.4f}", r.params])
-    atomic_write_text(path, buffer.getvalue())
+        if len(r.runs) not in (0, n_runs):
+            raise ValueError(f"{r.arch}: {len(r.runs)} runs, other rows have {n_runs}")
+        runs = r.runs or (r.accuracy,) * n_runs
+        writer.writerow([r.arch, f"{r.accuracy:.4f}", r.params, *(f"{v:.4f}" for v in runs)])
+    atomic_write_text(Path(path), buffer.getvalue())

@@ -216,7 +216,7 @@ def search(
 @supernet_app.command()
 def groundtruth(
     out: Annotated[
-        Path, typer.Option(help="CSV to write (arch,accuracy,params); resumed if present.")
+        Path, typer.Option(help="CSV to write (arch,accuracy,params,run0..); resumed if present.")
     ],
     space: Space = "nb201",
     members: Members = None,
@@ -234,8 +234,10 @@ def groundtruth(
     device: Device = "cpu",
     seed: Seed = 0,
 ) -> None:
-    """Train a sample of architectures standalone (small width, a data subset) and save
-    their test accuracies: ground truth where no benchmark covers the dataset."""
+    """Train sampled architectures standalone and save their test accuracies (ground truth).
+
+    For datasets no benchmark covers: small width, a data subset, ``--repeats`` runs each.
+    """
     oneshot = _oneshot()
     train_data, test_data = _data(dataset, data_root, subset, val_subset, seed)
     pool = None
@@ -279,8 +281,10 @@ def split(
     device: Device = "cpu",
     seed: Seed = 0,
 ) -> None:
-    """NAS-LID: split a supernet by its operators' layer-wise LID, train the sub-supernets
-    (``--epochs`` shared among them) and rank the truth table's architectures."""
+    """NAS-LID: split a supernet by layer-wise LID, train and rank with the sub-supernets.
+
+    ``--epochs`` is shared among the sub-supernets; each truth architecture is routed to one.
+    """
     oneshot = _oneshot()
     net, sampler, saved = _load(checkpoint)
     data, val = _data(dataset, data_root, subset, val_subset, seed)

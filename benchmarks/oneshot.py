@@ -41,15 +41,16 @@ from pathlib import Path
 
 import numpy as np
 
+#: batch_size is the standalone (truth) training's; supernets use supernet_batch_size and lr
 PRESETS = {
     # 2 CPU cores, under an hour: small networks, small data, 2 runs per truth architecture
     "cpu": dict(subset=5000, val_subset=5000, width=8, depth=1, truth_archs=32,
                 truth_repeats=2, truth_epochs=4, epochs=15, warmup_epochs=5, seeds=3,
-                batch_size=128),
+                batch_size=128, supernet_batch_size=128, lr=0.05),
     # one GPU: the benchmark's own cell width, more data and epochs
     "gpu": dict(subset=20000, val_subset=5000, width=16, depth=2, truth_archs=60,
                 truth_repeats=3, truth_epochs=8, epochs=20, warmup_epochs=6, seeds=3,
-                batch_size=128),
+                batch_size=128, supernet_batch_size=128, lr=0.05),
 }  # fmt: skip
 
 
@@ -173,7 +174,7 @@ def main() -> None:
     parser.add_argument("--first-seed", type=int, default=0, help="seeds first..first+seeds-1")
     for key, value in PRESETS["cpu"].items():
         parser.add_argument(
-            f"--{key.replace('_', '-')}", type=int, default=None, help=f"preset: {value}"
+            f"--{key.replace('_', '-')}", type=type(value), default=None, help=f"preset: {value}"
         )
     args = parser.parse_args()
     tag = args.tag or args.preset
@@ -225,7 +226,9 @@ def main() -> None:
     archs_s, runs_s = read_truth_runs(truth_s, space)
     archs_f, runs_f = read_truth_runs(truth_f, space)
     acc_s, acc_f = runs_s.mean(axis=1), runs_f.mean(axis=1)
-    common = dict(batch_size=cfg["batch_size"], device=args.device, progress=False)
+    common = dict(
+        batch_size=cfg["supernet_batch_size"], lr=cfg["lr"], device=args.device, progress=False
+    )
     net_args = dict(in_channels=1, width=cfg["width"], depth=cfg["depth"])
     rows = []
     seeds = range(args.first_seed, args.first_seed + cfg["seeds"])
@@ -262,7 +265,7 @@ def main() -> None:
         warmup, epochs = cfg["warmup_epochs"], cfg["epochs"]
         train_supernet(
             warm, sampler, train, epochs=epochs, seed=seed,
-            max_steps=warmup * train.n_batches(cfg["batch_size"]), **common,
+            max_steps=warmup * train.n_batches(cfg["supernet_batch_size"]), **common,
         )  # fmt: skip
         lid = dict(n_paths=2, device=args.device, seed=seed)
         lid_x = train.x[:256]
@@ -274,7 +277,7 @@ def main() -> None:
             for level, each in enumerate(stages, start=1):
                 if level > 1:
                     parts.split_further(lid_x, **lid)
-                lr = 0.05 * (1 + math.cos(math.pi * done / epochs)) / 2  # where one-shot is
+                lr = cfg["lr"] * (1 + math.cos(math.pi * done / epochs)) / 2  # where one-shot is
                 parts.train(train, epochs_each=each, seed=seed, **{**common, "lr": lr})
                 done += each * 2**level
             assert done == epochs, (done, epochs)  # the same total epochs as one-shot
@@ -353,7 +356,7 @@ def main() -> None:
         f"expected to rank much better): members {agreement(runs_s)}; uniform "
         f"{agreement(runs_f)}.",
         "",
-        f"Supernets: {cfg['epochs']} epochs each, batch {cfg['batch_size']}, SGD 0.05 cosine; "
+        f"Supernets: {cfg['epochs']} epochs each, batch {cfg['supernet_batch_size']}, SGD {cfg['lr']} cosine; "
         f"BN recalibrated per architecture. NAS-LID: {cfg['warmup_epochs']} warm-up epochs on "
         "the full space (the one-shot supernet's schedule, cut there), split by LID (k=20, "
         "256 images, 2 paths per operator), then the sub-supernets trained in turn, each "

@@ -220,7 +220,16 @@ def groundtruth(
     ],
     space: Space = "nb201",
     members: Members = None,
-    n_archs: Annotated[int, typer.Option(help="Architectures to train.")] = 20,
+    n_archs: Annotated[
+        int | None, typer.Option(help="Architectures to sample and train (default 20).")
+    ] = None,
+    archs: Annotated[
+        Path | None,
+        typer.Option(
+            help="Train exactly the architectures of this CSV's arch column instead "
+            "(e.g. the top-k of `supernet search --out`)."
+        ),
+    ] = None,
     dataset: Dataset = "fashion-mnist",
     data_root: DataRoot = None,
     subset: Subset = 5000,
@@ -240,14 +249,20 @@ def groundtruth(
     """
     oneshot = _oneshot()
     train_data, test_data = _data(dataset, data_root, subset, val_subset, seed)
-    pool = None
-    if members is not None:
-        probe = oneshot.build_supernet(space, in_channels=train_data.in_channels)
-        pool = oneshot.ArchSampler.from_result(members, probe.space).members
+    pool = given = None
+    probe = oneshot.build_supernet(space, in_channels=train_data.in_channels)
     try:
+        if members is not None:
+            pool = oneshot.ArchSampler.from_result(members, probe.space).members
+        if archs is not None:
+            if n_archs is not None:
+                raise ValueError("--archs trains the listed architectures: drop --n-archs")
+            given = oneshot.read_archs(archs, probe.space)
+        elif n_archs is None:
+            n_archs = 20
         rows = oneshot.make_ground_truth(
-            space, out, train_data, test_data, n_archs=n_archs, epochs=epochs, width=width,
-            depth=depth, members=pool, repeats=repeats, device=device, seed=seed,
+            space, out, train_data, test_data, n_archs=n_archs, archs=given, epochs=epochs,
+            width=width, depth=depth, members=pool, repeats=repeats, device=device, seed=seed,
             on_result=lambda r: err_console.print(f"{r.accuracy:6.2f}  {r.arch}", highlight=False),
         )  # fmt: skip
     except ValueError as exc:

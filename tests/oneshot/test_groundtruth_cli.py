@@ -8,7 +8,13 @@ import pytest
 from typer.testing import CliRunner
 
 from lissnas.cli import app
-from lissnas.oneshot import make_ground_truth, read_truth, read_truth_runs, train_standalone
+from lissnas.oneshot import (
+    make_ground_truth,
+    read_archs,
+    read_truth,
+    read_truth_runs,
+    train_standalone,
+)
 from lissnas.spaces import NB201Space
 
 runner = CliRunner()
@@ -48,6 +54,29 @@ def test_repeated_runs_use_common_seeds_and_are_read_back(tmp_path, tiny_train, 
     assert read_truth_runs(single, NB201Space())[1].shape == (2, 1)
     with pytest.raises(ValueError, match="repeats must be an int >= 1"):
         make_ground_truth("nb201", out, tiny_train, tiny_test, n_archs=2, epochs=1, repeats=0)
+
+
+def test_given_architectures_are_trained_as_listed(tmp_path, tiny_train, tiny_test):
+    space = NB201Space()
+    listed = tmp_path / "top.csv"
+    texts = space.to_strings([[3] * 6, [2] * 6, [3] * 6])
+    listed.write_text("arch,estimate\n" + "".join(f'"{t}",1.0\n' for t in texts))
+    archs = read_archs(listed, space)
+    assert space.to_strings(archs) == texts
+    out = tmp_path / "truth.csv"
+    rows = make_ground_truth("nb201", out, tiny_train, tiny_test, archs=archs, epochs=1, width=4)
+    assert [r.arch for r in rows] == texts[:2]  # distinct, in the listed order
+    assert space.to_strings(read_truth(out, space)[0]) == texts[:2]
+    with pytest.raises(ValueError, match="exactly one of n_archs"):
+        make_ground_truth("nb201", out, tiny_train, tiny_test, n_archs=2, archs=archs, epochs=1)
+    with pytest.raises(ValueError, match="exactly one of n_archs"):
+        make_ground_truth("nb201", out, tiny_train, tiny_test, epochs=1)
+    listed.write_text("arch\n|nope|\n")
+    with pytest.raises(ValueError, match=r"top\.csv, line 2, column 'arch'"):
+        read_archs(listed, space)
+    listed.write_text("estimate\n1\n")
+    with pytest.raises(ValueError, match="no column 'arch'"):
+        read_archs(listed, space)
 
 
 @pytest.mark.parametrize(
@@ -98,6 +127,29 @@ def test_supernet_commands_end_to_end(tmp_path, fashion_dir):
     )  # fmt: skip
     assert result.exit_code == 0, result.output
     assert '"n": 3' in result.output
+    top, top_truth = tmp_path / "top.csv", tmp_path / "top_truth.csv"
+    result = runner.invoke(
+        app,
+        ["supernet", "search", str(ckpt), "--population", "4", "--generations", "1",
+         "--parents", "2", "--top", "2", "--calib-subset", "128", "--out", str(top), *common],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    result = runner.invoke(
+        app,
+        ["supernet", "groundtruth", "--archs", str(top), "--out", str(top_truth), "--subset",
+         "128", "--epochs", "1", "--width", "4", "--depth", "1", *common],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    space = NB201Space()  # the search's top-k, trained standalone
+    assert space.to_strings(read_truth(top_truth, space)[0]) == space.to_strings(
+        read_archs(top, space)
+    )
+    both = runner.invoke(
+        app, ["supernet", "groundtruth", "--archs", str(top), "--n-archs", "2", "--out",
+              str(tmp_path / "never.csv")],
+    )  # fmt: skip
+    assert both.exit_code == 2 and "drop --n-archs" in both.output
+    assert not (tmp_path / "never.csv").exists()
     result = runner.invoke(
         app,
         ["supernet", "split", str(ckpt), "--out", str(tmp_path / "split"), "--truth", str(truth),

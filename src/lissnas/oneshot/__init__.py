@@ -25,6 +25,7 @@ from lissnas.oneshot._split import SplitSupernet, best_bipartition, split_supern
 from lissnas.oneshot._standalone import (
     StandaloneResult,
     make_ground_truth,
+    read_archs,
     read_truth,
     read_truth_runs,
     train_standalone,
@@ -68,6 +69,7 @@ __all__ = [
     "operator_profiles",
     "profile_similarity",
     "ranking_correlation",
+    "read_archs",
     "read_truth",
     "read_truth_runs",
     "recalibrate_bn",

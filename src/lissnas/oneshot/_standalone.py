@@ -98,6 +98,27 @@ def read_truth_runs(
     return np.vstack([r[0] for r in rows]), runs
 
 
+def read_archs(path: str | os.PathLike[str], space: SearchSpace) -> np.ndarray:
+    """Architectures of the ``arch`` column of a CSV (a truth table, ``supernet search
+    --out``, ...), in file order. Errors name the file, line and value."""
+    path = Path(path)
+    try:
+        reader = csv.DictReader(io.StringIO(path.read_text()))
+    except OSError as exc:
+        raise ValueError(f"{path}: cannot read ({exc})") from None
+    if reader.fieldnames is None or "arch" not in reader.fieldnames:
+        raise ValueError(f"{path}: no column 'arch' (columns: {reader.fieldnames})")
+    archs = []
+    for line, row in enumerate(reader, start=2):
+        try:
+            archs.append(space.from_string(row["arch"]))
+        except ValueError as exc:
+            raise ValueError(f"{path}, line {line}, column 'arch': {exc}") from None
+    if not archs:
+        raise ValueError(f"{path}: no rows after the header")
+    return np.vstack(archs)
+
+
 def _read_rows(
     path: Path, space: SearchSpace
 ) -> list[tuple[np.ndarray, float, int, tuple[float, ...]]]:
@@ -152,11 +173,12 @@ def make_ground_truth(
     train: ImageData,
     test: ImageData,
     *,
-    n_archs: int,
+    n_archs: int | None = None,
     epochs: int,
     width: int | float | None = None,
     depth: int | None = None,
     members: np.ndarray | None = None,
+    archs: np.ndarray | None = None,
     repeats: int = 1,
     batch_size: int = 64,
     lr: float = 0.05,
@@ -165,8 +187,9 @@ def make_ground_truth(
     on_result: Callable[[StandaloneResult], None] | None = None,
 ) -> list[StandaloneResult]:
     """Train ``n_archs`` distinct architectures (uniform from ``members`` or the space,
-    drawn with ``seed``) standalone and write ``arch,accuracy,params`` to ``out``, rewritten
-    atomically after each one; rows already in ``out`` are kept and not retrained (resume).
+    drawn with ``seed``), or exactly the rows of ``archs`` (e.g. a search's top-k),
+    standalone and write ``arch,accuracy,params`` to ``out``, rewritten atomically after
+    each one; rows already in ``out`` are kept and not retrained (resume).
 
     With ``repeats`` R > 1 every architecture is trained R times and ``accuracy`` is the
     mean, the runs in columns ``run0..run{R-1}``. Run r trains every architecture with
@@ -176,14 +199,23 @@ def make_ground_truth(
     """
     if isinstance(repeats, bool) or not isinstance(repeats, int) or repeats < 1:
         raise ValueError(f"repeats must be an int >= 1, got {repeats!r}")
+    if (n_archs is None) == (archs is None):
+        raise ValueError("pass exactly one of n_archs (a sample) and archs (given architectures)")
+    if archs is not None and members is not None:
+        raise ValueError("archs are trained as given: members cannot restrict them")
     probe = build_supernet(space, num_classes=train.num_classes, in_channels=train.in_channels)
-    pool = ArchSampler(probe.space, members, seed=seed)
-    rng = check_random_state(seed)
-    chosen = (
-        pool.members[rng.permutation(len(pool.members))[:n_archs]]
-        if pool.members is not None
-        else probe.space.sample(n_archs, rng, distinct=True)
-    )
+    if archs is not None:
+        given = probe.space.validate(archs)
+        first = np.unique(given, axis=0, return_index=True)[1]
+        chosen = given[np.sort(first)]  # distinct, in the given order
+    else:
+        pool = ArchSampler(probe.space, members, seed=seed)
+        rng = check_random_state(seed)
+        chosen = (
+            pool.members[rng.permutation(len(pool.members))[:n_archs]]
+            if pool.members is not None
+            else probe.space.sample(n_archs, rng, distinct=True)
+        )
     done: dict[str, StandaloneResult] = {}
     out = Path(out)
     if out.exists():

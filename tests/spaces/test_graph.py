@@ -162,6 +162,8 @@ def test_bad_inputs():
         SPACE.params(SPACE.enumerate()[:2])
     with pytest.raises(ValueError, match="dataset must be one of"):
         NBGraphSpace.for_dataset("mnist")
+    with pytest.raises(ValueError, match=r"latency table must hold one value per class \(26206\)"):
+        NBGraphSpace(NBGRAPH_OPS, latency=np.ones(3))
 
 
 # -- edit distance -------------------------------------------------------------------------

@@ -197,6 +197,22 @@ class SearchSpace(ABC):
         return f"{type(self).__name__}()"
 
 
+def per_arch_table(
+    space: SearchSpace, what: str, table: np.ndarray | Sequence[float] | None, unit: str
+) -> np.ndarray | None:
+    """``table`` as a float array of one value per ``unit`` of ``space`` (``space.size``
+    of them), ``None`` kept; anything else raises ``ValueError`` naming the shape."""
+    if table is None:
+        return None
+    values = np.asarray(table, dtype=float)
+    if values.ndim != 1 or len(values) != space.size:
+        raise ValueError(
+            f"{space.name}: {what} table must hold one value per {unit} ({space.size}), "
+            f"got shape {values.shape}"
+        )
+    return values
+
+
 def hamming_ball(center: np.ndarray, cardinalities: np.ndarray, radius: int) -> np.ndarray:
     """All vectors at Hamming distance 1..``radius`` from ``center``, nearest first."""
     center = np.asarray(center, dtype=np.int64)

@@ -8,7 +8,7 @@ from collections.abc import Callable, Sequence
 import numpy as np
 
 from lissnas._random import SeedLike, check_random_state
-from lissnas.spaces._base import SearchSpace, hamming_ball
+from lissnas.spaces._base import SearchSpace, hamming_ball, per_arch_table
 
 #: Cost table (one value per architecture, in ``keys`` order) or a function of a batch.
 CostLike = np.ndarray | Sequence[float] | Callable[[np.ndarray], np.ndarray] | None
@@ -88,15 +88,7 @@ class ChoiceSpace(SearchSpace):
         self._params = self._check_cost("params", params)
 
     def _check_cost(self, what: str, cost: CostLike) -> np.ndarray | Callable | None:
-        if cost is None or callable(cost):
-            return cost
-        table = np.asarray(cost, dtype=float)
-        if table.ndim != 1 or len(table) != self.size:
-            raise ValueError(
-                f"{self.name}: {what} table must hold one value per architecture "
-                f"({self.size}), got shape {table.shape}"
-            )
-        return table
+        return cost if callable(cost) else per_arch_table(self, what, cost, "architecture")
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(name={self.name!r}, cardinalities={self.cardinalities.tolist()})"

@@ -31,7 +31,7 @@ import numpy as np
 from scipy import sparse
 
 from lissnas._random import SeedLike, check_random_state
-from lissnas.spaces._base import SearchSpace
+from lissnas.spaces._base import SearchSpace, per_arch_table
 
 #: The 9 link patterns of NAS-Bench-Graph; an architecture stores the index of its pattern.
 NBGRAPH_LINKS: tuple[tuple[int, int, int, int], ...] = (
@@ -193,8 +193,8 @@ class NBGraphSpace(SearchSpace):
         super().__init__([len(NBGRAPH_LINKS)] + [len(ops)] * _N_OPS)
         self.ops = ops
         self._skip = ops.index("skip") if "skip" in ops else -1
-        self._params = self._check_table("params", params)
-        self._latency = self._check_table("latency", latency)
+        self._params = per_arch_table(self, "params", params, "class")
+        self._latency = per_arch_table(self, "latency", latency, "class")
 
     @classmethod
     def for_dataset(cls, dataset: str, **tables: np.ndarray | None) -> NBGraphSpace:
@@ -202,17 +202,6 @@ class NBGraphSpace(SearchSpace):
         if dataset not in NBGRAPH_DATASETS:
             raise ValueError(f"dataset must be one of {NBGRAPH_DATASETS}, got {dataset!r}")
         return cls(NBGRAPH_OPS_PROTEINS if dataset == "proteins" else NBGRAPH_OPS, **tables)
-
-    def _check_table(self, what: str, table: np.ndarray | Sequence[float] | None):
-        if table is None:
-            return None
-        values = np.asarray(table, dtype=float)
-        if values.ndim != 1 or len(values) != self.size:
-            raise ValueError(
-                f"{self.name}: {what} must hold one value per class ({self.size}), "
-                f"got shape {values.shape}"
-            )
-        return values
 
     def __repr__(self) -> str:
         return f"NBGraphSpace(ops={list(self.ops)})"

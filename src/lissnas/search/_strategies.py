@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from typing import Any
 
 import numpy as np
 
@@ -11,15 +10,13 @@ from lissnas._random import SeedLike, check_random_state
 from lissnas._validation import check_int
 from lissnas.benchmarks import PerformanceSource
 from lissnas.search._trace import SearchTrace
+from lissnas.shrink._base import Oracle
 from lissnas.spaces import SearchSpace
 
 
 class _Session:
-    """Ground truth under a budget with a cache, restricted to ``members`` when given.
-
-    Scores are oriented (larger is better); ``query`` never asks the source twice for one
-    architecture and stops at the budget.
-    """
+    """A search's ground truth: an ``Oracle`` (budget, cache, larger is better), restricted
+    to ``members`` when given; ``query`` answers the prefix the budget allows."""
 
     def __init__(
         self,
@@ -29,29 +26,24 @@ class _Session:
         members: np.ndarray | None,
         initial: tuple[np.ndarray, np.ndarray] | None,
     ) -> None:
-        self.space, self.source, self.budget = space, source, budget
-        self.sign = 1.0 if source.maximize else -1.0
+        self.space, self.source = space, source
+        self.oracle = Oracle(space, source, budget)
         self.members = None if members is None else space.unique(members)
         self._member_keys = None if self.members is None else np.sort(space.keys(self.members))
-        self.archs: list[np.ndarray] = []
-        self.scores: list[float] = []
-        self.seen: dict[Any, int] = {}  # key -> position in archs/scores
         if initial is not None:
-            archs, values = space.canonical(initial[0]), np.asarray(initial[1], dtype=float)
-            if len(archs) != len(values):
-                raise ValueError(f"initial has {len(archs)} architectures but {len(values)} values")
-            for arch, key, value in zip(archs, space.keys(archs).tolist(), values, strict=True):
-                if key not in self.seen:
-                    self._record(arch, key, self.sign * float(value))
-
-    def _record(self, arch: np.ndarray, key: Any, score: float) -> None:
-        self.seen[key] = len(self.scores)
-        self.archs.append(arch)
-        self.scores.append(score)
+            archs = space.canonical(initial[0])
+            try:
+                self.oracle.record(archs, initial[1])
+            except ValueError as exc:
+                raise ValueError(f"initial has {exc}") from None
 
     @property
     def remaining(self) -> int:
-        return self.budget - len(self.scores)
+        return self.oracle.remaining
+
+    def known(self) -> tuple[np.ndarray, np.ndarray]:
+        """Queried architectures and their oriented scores, in query order."""
+        return self.oracle.known()
 
     def allowed(self, archs: np.ndarray) -> np.ndarray:
         """Rows of canonical ``archs`` that are members (all rows without a restriction)."""
@@ -62,22 +54,11 @@ class _Session:
         return self._member_keys[pos] == keys
 
     def unseen(self, archs: np.ndarray) -> np.ndarray:
-        return np.array([k not in self.seen for k in self.space.keys(archs).tolist()], dtype=bool)
+        return ~self.oracle.known_mask(archs)
 
     def query(self, archs: np.ndarray) -> np.ndarray:
-        """Scores of canonical ``archs`` (cached); queries at most ``remaining`` new ones and
-        returns scores for the rows it could answer (a prefix of ``archs``)."""
-        out = []
-        for arch, key in zip(archs, self.space.keys(archs).tolist(), strict=True):
-            if key in self.seen:
-                out.append(self.scores[self.seen[key]])
-                continue
-            if self.remaining <= 0:
-                break
-            score = self.sign * float(self.source.evaluate(arch[None, :])[0])
-            self._record(arch, key, score)
-            out.append(score)
-        return np.array(out)
+        """Scores of canonical ``archs`` (cached) for the prefix the budget answers."""
+        return self.oracle.query_prefix(archs)
 
     def random_unseen(self, n: int, rng: np.random.Generator) -> np.ndarray:
         """Up to ``n`` distinct unqueried architectures drawn uniformly (from the members)."""
@@ -99,12 +80,9 @@ class _Session:
         return found[rng.permutation(len(found))]
 
     def trace(self) -> SearchTrace:
-        archs = (
-            np.vstack(self.archs)
-            if self.archs
-            else np.empty((0, self.space.n_positions), dtype=np.int64)
-        )
-        return SearchTrace(archs, self.sign * np.array(self.scores), self.source.maximize)
+        archs, scores = self.known()
+        sign = 1.0 if self.source.maximize else -1.0
+        return SearchTrace(archs, sign * scores, self.source.maximize)
 
 
 class SearchStrategy(ABC):
@@ -162,10 +140,11 @@ class RegularizedEvolution(SearchStrategy):
         self.sample_size = check_int("sample_size", sample_size, minimum=1)
 
     def _search(self, session: _Session, rng: np.random.Generator) -> None:
+        archs, scores = session.known()
         population: list[tuple[np.ndarray, float]] = list(
             zip(
-                session.archs[-self.population_size :],
-                session.scores[-self.population_size :],
+                archs[-self.population_size :],
+                scores[-self.population_size :].tolist(),
                 strict=True,
             )
         )
@@ -200,12 +179,11 @@ class LocalSearch(SearchStrategy):
 
     def _search(self, session: _Session, rng: np.random.Generator) -> None:
         current = None
-        if session.archs:
-            archs = np.vstack(session.archs)
-            ok = np.flatnonzero(session.allowed(archs))
-            if len(ok):
-                best = ok[np.argmax(np.array(session.scores)[ok])]
-                current, score = archs[best], session.scores[best]
+        archs, scores = session.known()
+        ok = np.flatnonzero(session.allowed(archs))
+        if len(ok):
+            best = ok[np.argmax(scores[ok])]
+            current, score = archs[best], float(scores[best])
         while session.remaining > 0:
             if current is None:
                 start = session.random_unseen(1, rng)

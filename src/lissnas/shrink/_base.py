@@ -97,6 +97,33 @@ class Oracle:
                 self._scores.append(value)
         return np.array([self._scores[self._index[k]] for k in keys])
 
+    def query_prefix(self, archs: np.ndarray) -> np.ndarray:
+        """Scores of the longest prefix of canonical ``archs`` the remaining budget answers
+        (all of them when it suffices); never raises for the budget."""
+        keys = self.space.keys(archs).tolist()
+        new: set[Any] = set()
+        end = len(keys)
+        for i, key in enumerate(keys):
+            if key not in self._index and key not in new:
+                if len(new) == self.remaining:
+                    end = i
+                    break
+                new.add(key)
+        return self.query(archs[:end])
+
+    def record(self, archs: np.ndarray, values: np.ndarray) -> None:
+        """Enter ground truth known beforehand (``values`` as the source gives them, for
+        canonical ``archs``) as if queried: it counts toward the budget, the source is not
+        asked, and rows already known keep their first value."""
+        values = np.asarray(values, dtype=float)
+        if len(archs) != len(values):
+            raise ValueError(f"{len(archs)} architectures but {len(values)} values")
+        for arch, key, value in zip(archs, self.space.keys(archs).tolist(), values, strict=True):
+            if key not in self._index:
+                self._index[key] = len(self._scores)
+                self._archs.append(arch)
+                self._scores.append(self._sign * float(value))
+
     def known_mask(self, archs: np.ndarray) -> np.ndarray:
         """Which rows of ``archs`` were queried already."""
         return np.array([k in self._index for k in self.space.keys(archs).tolist()], dtype=bool)

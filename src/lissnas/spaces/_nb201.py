@@ -57,7 +57,79 @@ def unique_string(ops: Sequence[int]) -> str:
     return nodes[3]
 
 
-class NB201Space(SearchSpace):
+class _CellClassSpace(SearchSpace):
+    """NAS-Bench-201-style 6-edge cells grouped into isomorphism classes (``unique_string``).
+
+    Every cell of the grid is enumerated once; a class's canonical member is the one with
+    the smallest ``keys`` value, classes are numbered in that order, and the edit distance
+    is the fewest op changes between any members of the two classes.
+    """
+
+    @cached_property
+    def _all_cells(self) -> np.ndarray:
+        grid = np.indices(self.cardinalities).reshape(self.n_positions, -1).T
+        return np.ascontiguousarray(grid, dtype=np.int64)  # row i has keys() == i
+
+    @cached_property
+    def _class_of_cell(self) -> np.ndarray:
+        strings = [unique_string(row) for row in self._all_cells]
+        _, first, inverse = np.unique(strings, return_index=True, return_inverse=True)
+        return np.argsort(np.argsort(first))[inverse]  # classes numbered in key order
+
+    @cached_property
+    def _representatives(self) -> np.ndarray:
+        _, first = np.unique(self._class_of_cell, return_index=True)
+        return self._all_cells[first]  # cells are in key order: first member is the smallest
+
+    @cached_property
+    def _members(self) -> list[np.ndarray]:
+        order = np.argsort(self._class_of_cell, kind="stable")
+        bounds = np.cumsum(np.bincount(self._class_of_cell))[:-1]
+        return [self._all_cells[idx] for idx in np.split(order, bounds)]
+
+    @property
+    def size(self) -> int:
+        return len(self._representatives)
+
+    @property
+    def max_distance(self) -> int:
+        return self.n_positions
+
+    def enumerate(self) -> np.ndarray:
+        return self._representatives.copy()
+
+    def class_index(self, archs: np.ndarray) -> np.ndarray:
+        """Index of each architecture's isomorphism class (0..size-1, in key order)."""
+        return self._class_of_cell[self.keys(self.validate(archs))]
+
+    def canonical(self, archs: np.ndarray) -> np.ndarray:
+        return self._representatives[self.class_index(archs)]
+
+    def neighbors(
+        self,
+        arch: np.ndarray | Sequence[int],
+        max_distance: int = 1,
+        seed: SeedLike = None,
+        limit: int | None = None,
+    ) -> np.ndarray:
+        if max_distance < 1:
+            raise ValueError(f"max_distance must be >= 1, got {max_distance}")
+        own = int(self.class_index(arch)[0])
+        balls = [hamming_ball(m, self.cardinalities, max_distance) for m in self._members[own]]
+        classes = np.unique(self._class_of_cell[self.keys(np.vstack(balls))])
+        classes = classes[classes != own]
+        if limit is not None and len(classes) > limit:
+            rng = check_random_state(seed)
+            classes = np.sort(rng.choice(classes, size=limit, replace=False))
+        return self._representatives[classes]
+
+    def distance(self, a: np.ndarray | Sequence[int], b: np.ndarray | Sequence[int]) -> int:
+        ma = self._members[int(self.class_index(a)[0])]
+        mb = self._members[int(self.class_index(b)[0])]
+        return int((ma[:, None, :] != mb[None, :, :]).sum(axis=2).min())
+
+
+class NB201Space(_CellClassSpace):
     """NAS-Bench-201 cells: 5^6 = 15,625 encodings, 6,466 isomorphism classes.
 
     Position ``i`` holds the op index (``NB201_OPS``) of edge ``NB201_EDGES[i]``, the order
@@ -79,76 +151,6 @@ class NB201Space(SearchSpace):
 
     def __repr__(self) -> str:
         return f"NB201Space(num_classes={self.num_classes})"
-
-    # -- isomorphism tables (15,625 cells; built once) ------------------------------------
-    @cached_property
-    def _all_cells(self) -> np.ndarray:
-        grid = np.indices(self.cardinalities).reshape(self.n_positions, -1).T
-        return np.ascontiguousarray(grid, dtype=np.int64)  # row i has keys() == i
-
-    @cached_property
-    def _class_of_cell(self) -> np.ndarray:
-        strings = [unique_string(row) for row in self._all_cells]
-        _, first, inverse = np.unique(strings, return_index=True, return_inverse=True)
-        # number classes by their representative's key so canonical order == key order
-        order = np.argsort(np.argsort(first))
-        return order[inverse]
-
-    @cached_property
-    def _representatives(self) -> np.ndarray:
-        n_classes = int(self._class_of_cell.max()) + 1
-        reps = np.full(n_classes, -1, dtype=np.int64)
-        cells = np.arange(len(self._class_of_cell))
-        np.minimum.at(reps.view(np.uint64), self._class_of_cell, cells.view(np.uint64))
-        return self._all_cells[reps]
-
-    @cached_property
-    def _members(self) -> list[np.ndarray]:
-        order = np.argsort(self._class_of_cell, kind="stable")
-        bounds = np.cumsum(np.bincount(self._class_of_cell))[:-1]
-        return [self._all_cells[idx] for idx in np.split(order, bounds)]
-
-    @property
-    def size(self) -> int:
-        return len(self._representatives)
-
-    @property
-    def max_distance(self) -> int:
-        return 6
-
-    def enumerate(self) -> np.ndarray:
-        return self._representatives.copy()
-
-    def class_index(self, archs: np.ndarray) -> np.ndarray:
-        """Index of each architecture's isomorphism class (0..size-1, in key order)."""
-        return self._class_of_cell[self.keys(self.validate(archs))]
-
-    def canonical(self, archs: np.ndarray) -> np.ndarray:
-        return self._representatives[self.class_index(archs)]
-
-    # -- locality -----------------------------------------------------------------------
-    def neighbors(
-        self,
-        arch: np.ndarray | Sequence[int],
-        max_distance: int = 1,
-        seed: SeedLike = None,
-        limit: int | None = None,
-    ) -> np.ndarray:
-        if max_distance < 1:
-            raise ValueError(f"max_distance must be >= 1, got {max_distance}")
-        own = int(self.class_index(arch)[0])
-        balls = [hamming_ball(m, self.cardinalities, max_distance) for m in self._members[own]]
-        classes = np.unique(self._class_of_cell[self.keys(np.vstack(balls))])
-        classes = classes[classes != own]
-        if limit is not None and len(classes) > limit:
-            rng = check_random_state(seed)
-            classes = np.sort(rng.choice(classes, size=limit, replace=False))
-        return self._representatives[classes]
-
-    def distance(self, a: np.ndarray | Sequence[int], b: np.ndarray | Sequence[int]) -> int:
-        ca, cb = self.class_index(a)[0], self.class_index(b)[0]
-        ma, mb = self._members[ca], self._members[cb]
-        return int((ma[:, None, :] != mb[None, :, :]).sum(axis=2).min())
 
     # -- representations ----------------------------------------------------------------
     def encode(self, archs: np.ndarray) -> np.ndarray:

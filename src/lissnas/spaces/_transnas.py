@@ -9,8 +9,8 @@ from functools import cached_property
 import numpy as np
 
 from lissnas._random import SeedLike, check_random_state
-from lissnas.spaces._base import SearchSpace, hamming_ball
-from lissnas.spaces._nb201 import NB201_EDGES, NB201Space, unique_string
+from lissnas.spaces._base import SearchSpace
+from lissnas.spaces._nb201 import NB201_EDGES, NB201Space, _CellClassSpace
 
 #: Micro-cell operations in TransNAS-Bench-101's string codes (0 zero, 1 skip, 2 conv1x1,
 #: 3 conv3x3); the indices coincide with the first four of ``NB201_OPS``.
@@ -25,7 +25,7 @@ _DOWN = np.array([False, False, False, True, True])  # code -> downsamples
 _WIDEN = np.array([False, False, True, False, True])  # code -> doubles channels
 
 
-class TransNASMicroSpace(SearchSpace):
+class TransNASMicroSpace(_CellClassSpace):
     """TransNAS-Bench-101 micro cells: 4^6 = 4,096 encodings, 1,236 isomorphism classes.
 
     The cell is NAS-Bench-201's 4-node DAG without the pooling op. Position ``i`` holds the
@@ -39,69 +39,6 @@ class TransNASMicroSpace(SearchSpace):
 
     def __init__(self) -> None:
         super().__init__([len(TNB_MICRO_OPS)] * len(NB201_EDGES))
-
-    @cached_property
-    def _all_cells(self) -> np.ndarray:
-        grid = np.indices(self.cardinalities).reshape(self.n_positions, -1).T
-        return np.ascontiguousarray(grid, dtype=np.int64)  # row i has keys() == i
-
-    @cached_property
-    def _class_of_cell(self) -> np.ndarray:
-        strings = [unique_string(row) for row in self._all_cells]
-        _, first, inverse = np.unique(strings, return_index=True, return_inverse=True)
-        return np.argsort(np.argsort(first))[inverse]  # classes numbered in key order
-
-    @cached_property
-    def _representatives(self) -> np.ndarray:
-        _, first = np.unique(self._class_of_cell, return_index=True)
-        return self._all_cells[first]  # cells are in key order: first member is the smallest
-
-    @cached_property
-    def _members(self) -> list[np.ndarray]:
-        order = np.argsort(self._class_of_cell, kind="stable")
-        bounds = np.cumsum(np.bincount(self._class_of_cell))[:-1]
-        return [self._all_cells[idx] for idx in np.split(order, bounds)]
-
-    @property
-    def size(self) -> int:
-        return len(self._representatives)
-
-    @property
-    def max_distance(self) -> int:
-        return self.n_positions
-
-    def enumerate(self) -> np.ndarray:
-        return self._representatives.copy()
-
-    def class_index(self, archs: np.ndarray) -> np.ndarray:
-        """Index of each architecture's isomorphism class (0..size-1, in key order)."""
-        return self._class_of_cell[self.keys(self.validate(archs))]
-
-    def canonical(self, archs: np.ndarray) -> np.ndarray:
-        return self._representatives[self.class_index(archs)]
-
-    def neighbors(
-        self,
-        arch: np.ndarray | Sequence[int],
-        max_distance: int = 1,
-        seed: SeedLike = None,
-        limit: int | None = None,
-    ) -> np.ndarray:
-        if max_distance < 1:
-            raise ValueError(f"max_distance must be >= 1, got {max_distance}")
-        own = int(self.class_index(arch)[0])
-        balls = [hamming_ball(m, self.cardinalities, max_distance) for m in self._members[own]]
-        classes = np.unique(self._class_of_cell[self.keys(np.vstack(balls))])
-        classes = classes[classes != own]
-        if limit is not None and len(classes) > limit:
-            rng = check_random_state(seed)
-            classes = np.sort(rng.choice(classes, size=limit, replace=False))
-        return self._representatives[classes]
-
-    def distance(self, a: np.ndarray | Sequence[int], b: np.ndarray | Sequence[int]) -> int:
-        ma = self._members[int(self.class_index(a)[0])]
-        mb = self._members[int(self.class_index(b)[0])]
-        return int((ma[:, None, :] != mb[None, :, :]).sum(axis=2).min())
 
     def encode(self, archs: np.ndarray) -> np.ndarray:
         """One-hot ops of the canonical cell, counts of skip/conv1x1/conv3x3 on live

@@ -102,46 +102,47 @@ def read_archs(path: str | os.PathLike[str], space: SearchSpace) -> np.ndarray:
     """Architectures of the ``arch`` column of a CSV (a truth table, ``supernet search
     --out``, ...), in file order. Errors name the file, line and value."""
     path = Path(path)
-    try:
-        reader = csv.DictReader(io.StringIO(path.read_text()))
-    except OSError as exc:
-        raise ValueError(f"{path}: cannot read ({exc})") from None
-    if reader.fieldnames is None or "arch" not in reader.fieldnames:
-        raise ValueError(f"{path}: no column 'arch' (columns: {reader.fieldnames})")
-    archs = []
-    for line, row in enumerate(reader, start=2):
-        try:
-            archs.append(space.from_string(row["arch"]))
-        except ValueError as exc:
-            raise ValueError(f"{path}, line {line}, column 'arch': {exc}") from None
-    if not archs:
-        raise ValueError(f"{path}: no rows after the header")
-    return np.vstack(archs)
+    _, rows = _csv_rows(path, ("arch",))
+    return np.vstack([_arch(path, line, space, row["arch"]) for line, row in rows])
 
 
-def _read_rows(
-    path: Path, space: SearchSpace
-) -> list[tuple[np.ndarray, float, int, tuple[float, ...]]]:
+def _csv_rows(path: Path, required: tuple[str, ...]) -> tuple[list[str], list[tuple[int, dict]]]:
+    """Header and ``(line, row)`` pairs of a CSV holding the ``required`` columns and at
+    least one row; ``ValueError`` naming the file otherwise."""
     try:
         text = path.read_text()
     except OSError as exc:
         raise ValueError(f"{path}: cannot read ({exc})") from None
     reader = csv.DictReader(io.StringIO(text))
     if reader.fieldnames is None:
-        raise ValueError(f"{path}: empty file; expected a header arch,accuracy")
-    for column in TRUTH_COLUMNS[:2]:
+        raise ValueError(f"{path}: empty file; expected a header {','.join(required)}")
+    for column in required:
         if column not in reader.fieldnames:
             raise ValueError(f"{path}: no column {column!r} (columns: {reader.fieldnames})")
+    rows = list(enumerate(reader, start=2))
+    if not rows:
+        raise ValueError(f"{path}: no rows after the header")
+    return list(reader.fieldnames), rows
+
+
+def _arch(path: Path, line: int, space: SearchSpace, text: str) -> np.ndarray:
+    try:
+        return space.from_string(text)
+    except ValueError as exc:
+        raise ValueError(f"{path}, line {line}, column 'arch': {exc}") from None
+
+
+def _read_rows(
+    path: Path, space: SearchSpace
+) -> list[tuple[np.ndarray, float, int, tuple[float, ...]]]:
+    columns, lines = _csv_rows(path, TRUTH_COLUMNS[:2])
     run_columns = sorted(
-        (c for c in reader.fieldnames if c.startswith("run") and c[3:].isdigit()),
+        (c for c in columns if c.startswith("run") and c[3:].isdigit()),
         key=lambda c: int(c[3:]),
     )
     rows = []
-    for line, row in enumerate(reader, start=2):
-        try:
-            arch = space.from_string(row["arch"])
-        except ValueError as exc:
-            raise ValueError(f"{path}, line {line}, column 'arch': {exc}") from None
+    for line, row in lines:
+        arch = _arch(path, line, space, row["arch"])
         value = _finite(path, line, "accuracy", row["accuracy"])
         runs = tuple(_finite(path, line, c, row[c]) for c in run_columns)
         params = row.get("params") or "-1"
@@ -150,8 +151,6 @@ def _read_rows(
                 f"{path}, line {line}, column 'params': expected an integer, got {params!r}"
             )
         rows.append((arch, value, int(params), runs))
-    if not rows:
-        raise ValueError(f"{path}: no rows after the header")
     return rows
 
 

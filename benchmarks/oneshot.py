@@ -136,7 +136,6 @@ def ground_truth(path: Path, archs: list[str], cfg: dict) -> None:
     print(
         f"{path}: {len(rows)} architectures x {repeats} runs in {time.perf_counter() - start:.0f} s"
     )
-    return True
 
 
 def lid_stages(epochs: int) -> dict[int, list[int]]:
@@ -285,9 +284,7 @@ def main() -> None:
                 parts.evaluate(archs_f, train, val, device=args.device), acc_f
             )
             lid_rows[f"naslid{levels}_on_full"] = tau
-            lid_rows[f"naslid{levels}_regions"] = [
-                {str(p): list(g) for p, g in r.items()} for r in parts.regions
-            ]
+            lid_rows[f"naslid{levels}_regions"] = parts.summary()["regions"]
         rows.append({
             "seed": seed,
             "full_on_shrunk": tau_full_s, "shrunk_on_shrunk": tau_shrunk_s,
@@ -299,9 +296,8 @@ def main() -> None:
     # every seed measured so far with this preset (runs may be split over --first-seed)
     rows = [json.loads(p.read_text()) for p in sorted(work.glob(f"rows_{tag}_seed*.json"))]
     seconds = sum(r["seconds"] for r in rows)
-    truth_seconds = [
-        json.loads(p.with_suffix(".json").read_text())["seconds"] for p in (truth_s, truth_f)
-    ]
+    sidecars = [json.loads(p.with_suffix(".json").read_text()) for p in (truth_s, truth_f)]
+    truth_seconds = [sidecar["seconds"] for sidecar in sidecars]
 
     def stat(key: str, metric: str = "kendall_tau") -> str:
         values = np.array([r[key][metric] for r in rows])
@@ -315,8 +311,7 @@ def main() -> None:
         import torch
 
         device_name = f"{args.device} ({torch.cuda.get_device_name(0)})"
-    commands = sorted({json.loads(p.with_suffix(".json").read_text())["command"]
-                       for p in (truth_s, truth_f)} | {r["command"] for r in rows})  # fmt: skip
+    commands = sorted({s["command"] for s in sidecars} | {r["command"] for r in rows})
 
     def agreement(runs: np.ndarray) -> str:
         """Kendall tau between two runs of the same table, averaged over pairs of runs."""

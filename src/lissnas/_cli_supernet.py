@@ -339,7 +339,6 @@ def split(
             },
         )
     summary: dict[str, Any] = parts.summary()
-    summary["regions"] = [{str(p): list(g) for p, g in r.items()} for r in parts.regions]
     if truth is not None:
         archs, values = oneshot.read_truth(truth, net.space)
         estimates = parts.evaluate(archs, data, val, device=device)

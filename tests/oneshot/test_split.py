@@ -122,6 +122,7 @@ def test_split_further_makes_nested_sub_supernets_that_partition_the_space(tiny_
         assert set(net.space.keys(sub.members).tolist()) == set(keys[inside].tolist())
     summary = parts.summary()
     assert summary["position"] == 2 and all(c is not None for c in summary["children"])
+    assert [{int(p): tuple(g) for p, g in r.items()} for r in summary["regions"]] == parts.regions
 
     parts.train(tiny_train, epochs_each=1, max_steps=1, progress=False)
     got = parts.evaluate(members[:4], tiny_train, tiny_train, calib_batches=1)

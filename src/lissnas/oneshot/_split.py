@@ -89,12 +89,13 @@ class SplitSupernet:
 
     def summary(self) -> dict:
         """A JSON-ready description of the split tree: position, groups, ratio cuts,
-        similarity, and each child's summary (``None`` for a leaf)."""
+        similarity, the leaves' regions, and each child's summary (``None`` for a leaf)."""
         return {
             "position": self.position,
             "groups": [list(g) for g in self.groups],
             "ratio_cuts": {str(p): c for p, c in self.cuts.items()},
             "similarity": self.similarity.tolist(),
+            "regions": [{str(p): list(g) for p, g in r.items()} for r in self.regions],
             "children": [
                 c.summary() if isinstance(c, SplitSupernet) else None for c in self.children
             ],
@@ -108,8 +109,10 @@ class SplitSupernet:
 
     def route(self, archs: np.ndarray) -> np.ndarray:
         """Index (into ``subnets``) of the leaf of each architecture (canonicalised first)."""
+        return self._route_canonical(self.subnets[0].space.canonical(archs))
+
+    def _route_canonical(self, archs: np.ndarray) -> np.ndarray:
         space = self.subnets[0].space
-        archs = space.canonical(archs)
         owner = np.full(int(space.cardinalities[self.position]), -1)
         for g, group in enumerate(self.groups):
             owner[list(group)] = g
@@ -119,7 +122,7 @@ class SplitSupernet:
         for g, child in enumerate(self.children):
             rows = np.flatnonzero(child_of == g)
             if isinstance(child, SplitSupernet):
-                out[rows] = offset + child.route(archs[rows])
+                out[rows] = offset + child._route_canonical(archs[rows])
                 offset += len(child.subnets)
             else:
                 out[rows] = offset
@@ -149,7 +152,7 @@ class SplitSupernet:
         """Each architecture's estimate from its own leaf sub-supernet."""
         space = self.subnets[0].space
         archs = space.canonical(archs)
-        owner = self.route(archs)
+        owner = self._route_canonical(archs)
         out = np.empty(len(archs))
         for g, net in enumerate(self.subnets):
             rows = np.flatnonzero(owner == g)

@@ -13,12 +13,17 @@ is made here: architectures trained standalone (``lissnas.oneshot.make_ground_tr
    uniform architectures of the full space (table F), each trained standalone
    ``--truth-repeats`` times (run r with seed r for every architecture); the accuracy is
    the mean, and the Kendall tau between runs says how far the table agrees with itself.
+   A larger ``--truth-repeats`` later extends the tables (only the new runs are trained); a
+   table with more runs serves a run asking for fewer with its first runs.
 3. Target 1, per seed: a supernet trained on the full space and one trained on the shrunk
    space (same epochs, data, batch size, schedule); Kendall tau of each over table S.
 4. Target 2, per seed: NAS-LID: ``--warmup-epochs`` of the one-shot schedule on the full
    space, split by the operators' LID once (2 sub-supernets) or twice (4), the remaining
    epochs shared by the sub-supernets; against the full-space supernet of step 3 (same
    total epochs); Kendall tau over table F.
+5. Each seed's estimates are kept beside its taus (``rows_<tag>_seed<s>.json``), and the
+   report ranks them against the mean of the first 1, 2, ... runs of the tables too: how far
+   the truth's noise holds the taus down.
 
 ``--phase truth`` only builds the tables and ``--phase supernets`` only uses them (both in
 ``--work``), so a long run can be cut in two; ``--phase report`` only rewrites the
@@ -29,6 +34,7 @@ CPU preset writes ``results/oneshot.md``; other presets and tags ``results/onesh
 from __future__ import annotations
 
 import argparse
+import contextlib
 import copy
 import json
 import math
@@ -36,7 +42,6 @@ import os
 import platform
 import sys
 import time
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -57,33 +62,28 @@ PRESETS = {
 #: how this script was run, as recorded beside what it measures
 COMMAND = "python " + " ".join(sys.argv)
 
-#: what a truth table depends on (checked when a table is reused)
-TRUTH_SETTINGS = ("subset", "val_subset", "width", "depth", "truth_archs", "truth_repeats",
-                  "truth_epochs", "batch_size")  # fmt: skip
+#: the rankings measured per seed, as the report names them
+LABELS = {
+    "full_on_shrunk": "supernet on the full space, ranking the shrunk space's members",
+    "shrunk_on_shrunk": "supernet on the LISSNAS-shrunk space, same members",
+    "oneshot_on_full": "one supernet (one-shot), uniform full-space architectures",
+    "naslid1_on_full": "NAS-LID, 2 sub-supernets (1 level), same architectures, same total epochs",
+    "naslid2_on_full": "NAS-LID, 4 sub-supernets (2 levels), same architectures, same total epochs",
+}
 
-
-def _train_one(job: tuple) -> tuple[str, int, float, int]:
-    """Worker: run ``repeat`` of one architecture's standalone training (own process)."""
-    from lissnas.oneshot import load_fashion_mnist, train_standalone
-    from lissnas.spaces import NB201Space
-
-    text, repeat, cfg = job
-    train = load_fashion_mnist(cfg["data_root"], subset=cfg["subset"], seed=0)
-    test = load_fashion_mnist(cfg["data_root"], train=False, subset=cfg["val_subset"], seed=0)
-    result = train_standalone(
-        "nb201", NB201Space().from_string(text), train, test, epochs=cfg["truth_epochs"],
-        width=cfg["width"], depth=cfg["depth"], batch_size=cfg["batch_size"],
-        device=cfg["device"], seed=repeat,
-    )  # fmt: skip
-    return text, repeat, result.accuracy, result.params
+#: what a truth table depends on besides its runs (checked when a table is reused)
+TRUTH_SETTINGS = ("subset", "val_subset", "width", "depth", "truth_archs", "truth_epochs",
+                  "batch_size")  # fmt: skip
 
 
 def check_truth(path: Path, cfg: dict) -> None:
-    """Stop unless the table at ``path`` exists and was made with this run's settings."""
+    """Stop unless the table at ``path`` exists and was made with this run's settings (its
+    number of runs aside: a table with more runs serves fewer, its first ones)."""
     if not path.exists():
         raise SystemExit(f"{path} does not exist: run --phase truth first")
     sidecar = path.with_suffix(".json")
     saved = json.loads(sidecar.read_text()).get("settings") if sidecar.exists() else None
+    saved = {k: v for k, v in (saved or {}).items() if k in TRUTH_SETTINGS}
     settings = {k: cfg[k] for k in TRUTH_SETTINGS}
     if saved != settings:
         raise SystemExit(
@@ -92,50 +92,59 @@ def check_truth(path: Path, cfg: dict) -> None:
         )
 
 
-def ground_truth(path: Path, archs: list[str], cfg: dict) -> None:
-    """Train ``archs`` standalone ``truth_repeats`` times each (run r with seed r, as
-    ``make_ground_truth`` does; ``--workers`` processes) and write the table, with its
-    settings beside it (``.json``); an existing table made with the same settings is kept."""
-    from lissnas.oneshot import StandaloneResult, write_truth
-    from lissnas.shrink._result import atomic_write_text
+def load_truth(path: Path, cfg: dict, space) -> tuple[np.ndarray, np.ndarray]:
+    """Architectures and the first ``truth_repeats`` runs ``(n_archs, runs)`` of a table."""
+    from lissnas.oneshot import read_truth_runs
 
+    check_truth(path, cfg)
+    archs, runs = read_truth_runs(path, space)
+    if runs.shape[1] < cfg["truth_repeats"]:
+        raise SystemExit(
+            f"{path} holds {runs.shape[1]} runs per architecture, this run asks for "
+            f"{cfg['truth_repeats']}: run --phase truth to extend it"
+        )
+    return archs, runs[:, : cfg["truth_repeats"]]
+
+
+def ground_truth(path: Path, archs: np.ndarray, cfg: dict, train, test) -> None:
+    """Train ``archs`` standalone ``truth_repeats`` times each with ``make_ground_truth``
+    (run r with seed r; ``--workers`` processes) and write the table, its settings, time
+    and commands beside it (``.json``). A table made with the same settings is reused, or
+    extended when it has fewer runs (only the missing runs are trained)."""
+    from lissnas.oneshot import make_ground_truth, read_truth_runs
+    from lissnas.shrink._result import atomic_write_text
+    from lissnas.spaces import NB201Space
+
+    sidecar: dict = {"seconds": {}, "commands": {}}
+    repeats = cfg["truth_repeats"]
     if path.exists():
         check_truth(path, cfg)
-        print(f"reusing {path}")
-        return
-    repeats = cfg["truth_repeats"]
-    jobs = [(a, r, cfg) for a in archs for r in range(repeats)]
+        sidecar = json.loads(path.with_suffix(".json").read_text())
+        # a table with more runs is kept whole; an interrupted extension (ValueError: rows
+        # with different runs) is resumed by make_ground_truth
+        with contextlib.suppress(ValueError):
+            repeats = max(repeats, read_truth_runs(path, NB201Space())[1].shape[1])
+    before = path.read_text() if path.exists() else None
     start = time.perf_counter()
-    if cfg["workers"] > 1:
-        import multiprocessing
-
-        ctx = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(cfg["workers"], mp_context=ctx) as pool:
-            done = list(pool.map(_train_one, jobs))
-    else:
-        done = []
-        for job in jobs:
-            done.append(_train_one(job))
-            print(f"  {len(done)}/{len(jobs)} {done[-1][0]} run {done[-1][1]}: {done[-1][2]:.2f}")
-    runs = {a: [0.0] * repeats for a in archs}
-    params = {}
-    for text, repeat, acc, n_params in done:
-        runs[text][repeat] = round(acc, 4)
-        params[text] = n_params
-    rows = [
-        StandaloneResult(
-            a, float(np.mean(runs[a])), params[a], tuple(runs[a]) if repeats > 1 else ()
-        )
-        for a in archs
-    ]
-    seconds = round(time.perf_counter() - start)
-    sidecar = {"settings": {k: cfg[k] for k in TRUTH_SETTINGS}, "seconds": seconds,
-               "command": COMMAND}  # fmt: skip
+    rows = make_ground_truth(
+        "nb201", path, train, test, archs=archs, epochs=cfg["truth_epochs"],
+        width=cfg["width"], depth=cfg["depth"], repeats=repeats, batch_size=cfg["batch_size"],
+        device=cfg["device"], workers=cfg["workers"],
+        on_result=lambda r: print(f"  {r.accuracy:6.2f} {r.arch}", flush=True),
+    )  # fmt: skip
+    if path.read_text() == before:
+        print(f"reusing {path} ({repeats} runs per architecture)")
+        return
+    # by runs: the seconds spent to make the table with that many, the command that did
+    spent = sidecar["seconds"]
+    total = round(max(spent.values(), default=0) + time.perf_counter() - start)
+    sidecar = {
+        "settings": {k: cfg[k] for k in TRUTH_SETTINGS},
+        "seconds": {**spent, str(repeats): total},
+        "commands": {**sidecar["commands"], str(repeats): COMMAND},
+    }
     atomic_write_text(path.with_suffix(".json"), json.dumps(sidecar))
-    write_truth(path, rows)
-    print(
-        f"{path}: {len(rows)} architectures x {repeats} runs in {time.perf_counter() - start:.0f} s"
-    )
+    print(f"{path}: {len(rows)} architectures x {repeats} runs, {total} s in all")
 
 
 def lid_stages(epochs: int) -> dict[int, list[int]]:
@@ -210,20 +219,18 @@ def main() -> None:
     rng = np.random.default_rng(0)
     truth_s = work / f"truth_shrunk_{args.preset}.csv"
     truth_f = work / f"truth_full_{args.preset}.csv"
+    train = load_fashion_mnist(args.data_root, subset=cfg["subset"], seed=0)
+    val = load_fashion_mnist(args.data_root, train=False, subset=cfg["val_subset"], seed=0)
     if args.phase in ("all", "truth"):
         picked = members[rng.permutation(len(members))[: cfg["truth_archs"]]]
-        ground_truth(truth_s, space.to_strings(picked), cfg)
+        ground_truth(truth_s, picked, cfg, train, val)
         uniform = space.sample(cfg["truth_archs"], rng, distinct=True)
-        ground_truth(truth_f, space.to_strings(uniform), cfg)
+        ground_truth(truth_f, uniform, cfg, train, val)
     if args.phase == "truth":
         return
 
-    train = load_fashion_mnist(args.data_root, subset=cfg["subset"], seed=0)
-    val = load_fashion_mnist(args.data_root, train=False, subset=cfg["val_subset"], seed=0)
-    for path in (truth_s, truth_f):
-        check_truth(path, cfg)
-    archs_s, runs_s = read_truth_runs(truth_s, space)
-    archs_f, runs_f = read_truth_runs(truth_f, space)
+    archs_s, runs_s = load_truth(truth_s, cfg, space)
+    archs_f, runs_f = load_truth(truth_f, cfg, space)
     acc_s, acc_f = runs_s.mean(axis=1), runs_f.mean(axis=1)
     common = dict(
         batch_size=cfg["supernet_batch_size"], lr=cfg["lr"], device=args.device, progress=False
@@ -247,15 +254,11 @@ def main() -> None:
             seed=seed,
             **common,
         )
-        tau_full_s = ranking_correlation(
-            evaluate_archs(full, archs_s, train, val, device=args.device), acc_s
-        )
-        tau_shrunk_s = ranking_correlation(
-            evaluate_archs(shrunk, archs_s, train, val, device=args.device), acc_s
-        )
-        tau_full_f = ranking_correlation(
-            evaluate_archs(full, archs_f, train, val, device=args.device), acc_f
-        )
+        estimates = {
+            "full_on_shrunk": evaluate_archs(full, archs_s, train, val, device=args.device),
+            "shrunk_on_shrunk": evaluate_archs(shrunk, archs_s, train, val, device=args.device),
+            "oneshot_on_full": evaluate_archs(full, archs_f, train, val, device=args.device),
+        }
 
         print(f"seed {seed}: NAS-LID", flush=True)
         # warm-up: the first epochs of the one-shot schedule (no annealing before the split)
@@ -269,7 +272,7 @@ def main() -> None:
         lid = dict(n_paths=2, device=args.device, seed=seed)
         lid_x = train.x[:256]
         first = split_supernet(warm, sampler, lid_x, **lid)  # the same first split for all
-        lid_rows = {}
+        regions = {}
         for levels, stages in lid_stages(epochs - warmup).items():
             parts = copy.deepcopy(first)
             done = warmup
@@ -280,24 +283,37 @@ def main() -> None:
                 parts.train(train, epochs_each=each, seed=seed, **{**common, "lr": lr})
                 done += each * 2**level
             assert done == epochs, (done, epochs)  # the same total epochs as one-shot
-            tau = ranking_correlation(
-                parts.evaluate(archs_f, train, val, device=args.device), acc_f
+            estimates[f"naslid{levels}_on_full"] = parts.evaluate(
+                archs_f, train, val, device=args.device
             )
-            lid_rows[f"naslid{levels}_on_full"] = tau
-            lid_rows[f"naslid{levels}_regions"] = parts.summary()["regions"]
+            regions[f"naslid{levels}_regions"] = parts.summary()["regions"]
+        truth = {k: acc_s if k.endswith("_on_shrunk") else acc_f for k in estimates}
         rows.append({
             "seed": seed,
-            "full_on_shrunk": tau_full_s, "shrunk_on_shrunk": tau_shrunk_s,
-            "oneshot_on_full": tau_full_f, **lid_rows,
+            **{k: ranking_correlation(v, truth[k]) for k, v in estimates.items()}, **regions,
+            "truth_repeats": cfg["truth_repeats"],
+            "estimates": {k: np.round(v, 4).tolist() for k, v in estimates.items()},
             "seconds": time.perf_counter() - started, "command": COMMAND,
         })  # fmt: skip
         atomic_write_text(work / f"rows_{tag}_seed{seed}.json", json.dumps(rows[-1]))
         print(json.dumps(rows[-1]))
     # every seed measured so far with this preset (runs may be split over --first-seed)
     rows = [json.loads(p.read_text()) for p in sorted(work.glob(f"rows_{tag}_seed*.json"))]
+    stale = sorted({r["truth_repeats"] for r in rows} - {cfg["truth_repeats"]})
+    if stale:
+        raise SystemExit(
+            f"rows_{tag}_seed*.json were ranked against truth of {stale} runs, this run "
+            f"has --truth-repeats {cfg['truth_repeats']}: pass that, or another --tag"
+        )
     seconds = sum(r["seconds"] for r in rows)
     sidecars = [json.loads(p.with_suffix(".json").read_text()) for p in (truth_s, truth_f)]
-    truth_seconds = [sidecar["seconds"] for sidecar in sidecars]
+    # what the tables took to reach the runs used here: time, and the commands on the way
+    used = [min(int(n) for n in sc["seconds"] if int(n) >= cfg["truth_repeats"]) for sc in sidecars]
+    truth_seconds = [sc["seconds"][str(n)] for sc, n in zip(sidecars, used, strict=True)]
+    truth_commands = {
+        c for sc, n in zip(sidecars, used, strict=True)
+        for runs, c in sc["commands"].items() if int(runs) <= n
+    }  # fmt: skip
 
     def stat(key: str, metric: str = "kendall_tau") -> str:
         values = np.array([r[key][metric] for r in rows])
@@ -311,7 +327,7 @@ def main() -> None:
         import torch
 
         device_name = f"{args.device} ({torch.cuda.get_device_name(0)})"
-    commands = sorted({s["command"] for s in sidecars} | {r["command"] for r in rows})
+    commands = sorted(truth_commands | {r["command"] for r in rows})
 
     def agreement(runs: np.ndarray) -> str:
         """Kendall tau between two runs of the same table, averaged over pairs of runs."""
@@ -326,6 +342,34 @@ def main() -> None:
         return (
             f"{np.mean(taus):.3f} (mean absolute deviation of a run from the mean {gap:.2f} points)"
         )
+
+    def by_runs() -> list[str]:
+        """Kendall tau of the same estimates against the mean of the truth's first r runs,
+        r = 1.. all the tables hold (rows that store their estimates)."""
+        if not rows or not all("estimates" in r for r in rows):
+            return []
+        tables = {"shrunk": read_truth_runs(truth_s, space)[1],
+                  "full": read_truth_runs(truth_f, space)[1]}  # fmt: skip
+        n_runs = min(t.shape[1] for t in tables.values())
+        out = [
+            "Kendall tau of the same estimates against the mean of the truth's first r runs "
+            f"(the tables above use r={cfg['truth_repeats']}; more runs, less noise in the "
+            "truth), mean over seeds:",
+            "",
+            "| comparison | " + " | ".join(f"r={n}" for n in range(1, n_runs + 1)) + " |",
+            "|---|" + "---|" * n_runs,
+        ]
+        for key in rows[0]["estimates"]:
+            truth = tables[key.rsplit("_", 1)[1]]
+            taus = [
+                np.mean([
+                    ranking_correlation(r["estimates"][key], truth[:, :n].mean(axis=1))
+                    ["kendall_tau"] for r in rows
+                ])
+                for n in range(1, n_runs + 1)
+            ]  # fmt: skip
+            out.append(f"| {LABELS[key]} | " + " | ".join(f"{t:.3f}" for t in taus) + " |")
+        return [*out, ""]
 
     lines = [
         f"# One-shot NAS on a LISSNAS-shrunk NB201 space, and NAS-LID ({tag})",
@@ -365,16 +409,13 @@ def main() -> None:
         "",
         "| comparison | Kendall tau (mean ± std over seeds) | per seed |",
         "|---|---|---|",
-        f"| supernet on the full space, ranking the shrunk space's members | {stat('full_on_shrunk')} | {col('full_on_shrunk')} |",
-        f"| supernet on the LISSNAS-shrunk space, same members | {stat('shrunk_on_shrunk')} | {col('shrunk_on_shrunk')} |",
-        f"| one supernet (one-shot), uniform full-space architectures | {stat('oneshot_on_full')} | {col('oneshot_on_full')} |",
         *(
-            f"| NAS-LID, {2**n} sub-supernets ({n} level{'s' * (n > 1)}), same architectures, "
-            f"same total epochs | {stat(key)} | {col(key)} |"
-            for n in (1, 2)
-            if all((key := f"naslid{n}_on_full") in r for r in rows)
+            f"| {LABELS[key]} | {stat(key)} | {col(key)} |"
+            for key in LABELS
+            if all(key in r for r in rows)
         ),
         "",
+        *by_runs(),
         "Spearman: full {} / shrunk {} on members; one-shot {} / NAS-LID {} on uniform.".format(
             stat("full_on_shrunk", "spearman"),
             stat("shrunk_on_shrunk", "spearman"),

@@ -236,8 +236,13 @@ def groundtruth(
     val_subset: ValSubset = 2000,
     epochs: Annotated[int, typer.Option(help="Epochs per architecture.")] = 5,
     repeats: Annotated[
-        int, typer.Option(help="Runs per architecture (seeds 0..R-1); accuracy is their mean.")
+        int,
+        typer.Option(
+            help="Runs per architecture (seeds 0..R-1); accuracy is their mean. An existing "
+            "--out with fewer runs is extended."
+        ),
     ] = 1,
+    workers: Annotated[int, typer.Option(help="Processes training runs side by side.")] = 1,
     width: Width = 8,
     depth: Depth = None,
     device: Device = "cpu",
@@ -263,6 +268,7 @@ def groundtruth(
         rows = oneshot.make_ground_truth(
             space, out, train_data, test_data, n_archs=n_archs, archs=given, epochs=epochs,
             width=width, depth=depth, members=pool, repeats=repeats, device=device, seed=seed,
+            workers=workers,
             on_result=lambda r: err_console.print(f"{r.accuracy:6.2f}  {r.arch}", highlight=False),
         )  # fmt: skip
     except ValueError as exc:

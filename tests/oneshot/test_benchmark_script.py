@@ -1,5 +1,6 @@
 """`benchmarks/oneshot.py` end to end in a tiny configuration: truth tables with repeated
-runs, both supernets, NAS-LID at one and two levels, and the Markdown table."""
+runs (extended later), both supernets, NAS-LID at one and two levels, and the Markdown
+table."""
 
 from __future__ import annotations
 
@@ -8,19 +9,22 @@ import subprocess
 import sys
 from pathlib import Path
 
+from lissnas.oneshot import read_truth_runs
+from lissnas.spaces import NB201Space
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_oneshot_benchmark_runs_every_comparison(tmp_path, fashion_dir):
     out = tmp_path / "oneshot.md"
-    command = [
+    base = [
         sys.executable, str(ROOT / "benchmarks" / "oneshot.py"), "--preset", "cpu",
         "--members", str(ROOT / "results" / "oneshot_work" / "members.json"),
         "--work", str(tmp_path / "work"), "--out", str(out), "--data-root", str(fashion_dir),
-        "--truth-archs", "4", "--truth-repeats", "2", "--truth-epochs", "1", "--subset", "128",
-        "--val-subset", "128", "--epochs", "8", "--warmup-epochs", "2", "--seeds", "1",
+        "--truth-archs", "4", "--truth-epochs", "1", "--subset", "128", "--val-subset", "128",
+        "--epochs", "8", "--warmup-epochs", "2", "--seeds", "1",
     ]  # fmt: skip
-    done = subprocess.run(command, capture_output=True, text=True, timeout=900)
+    done = run([*base, "--truth-repeats", "2"])
     assert done.returncode == 0, done.stderr[-3000:]
 
     header = (tmp_path / "work" / "truth_shrunk_cpu.csv").read_text().splitlines()[0]
@@ -40,3 +44,23 @@ def test_oneshot_benchmark_runs_every_comparison(tmp_path, fashion_dir):
                   "agrees with itself"):  # fmt: skip
         assert label in text
     assert "--truth-repeats 2" in text  # the exact command is recorded
+    assert row["truth_repeats"] == 2 and len(row["estimates"]["oneshot_on_full"]) == 4
+
+    # more runs later: only run 2 is trained, the report still ranks against runs 0 and 1
+    # and shows the same estimates against the mean of 1, 2 and 3 runs
+    table = tmp_path / "work" / "truth_full_cpu.csv"
+    before = read_truth_runs(table, NB201Space())
+    assert run([*base, "--phase", "truth", "--truth-repeats", "3"]).returncode == 0
+    after = read_truth_runs(table, NB201Space())
+    assert (after[0] == before[0]).all() and (after[1][:, :2] == before[1]).all()
+    assert after[1].shape == (4, 3)
+    sidecar = json.loads(table.with_suffix(".json").read_text())
+    assert set(sidecar["seconds"]) == set(sidecar["commands"]) == {"2", "3"}
+    assert run([*base, "--phase", "report", "--truth-repeats", "2"]).returncode == 0
+    assert "| comparison | r=1 | r=2 | r=3 |" in out.read_text()
+    stale = run([*base, "--phase", "report", "--truth-repeats", "3"])
+    assert stale.returncode != 0 and "ranked against truth of [2] runs" in stale.stderr
+
+
+def run(command: list[str]) -> subprocess.CompletedProcess:
+    return subprocess.run(command, capture_output=True, text=True, timeout=900)

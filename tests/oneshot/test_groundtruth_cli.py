@@ -56,6 +56,42 @@ def test_repeated_runs_use_common_seeds_and_are_read_back(tmp_path, tiny_train, 
         make_ground_truth("nb201", out, tiny_train, tiny_test, n_archs=2, epochs=1, repeats=0)
 
 
+def test_a_table_is_extended_with_the_missing_runs_only(tmp_path, tiny_train, tiny_test):
+    settings = dict(n_archs=2, epochs=1, width=4, depth=1)
+    fresh, grown = tmp_path / "fresh.csv", tmp_path / "grown.csv"
+    make_ground_truth("nb201", fresh, tiny_train, tiny_test, repeats=2, **settings)
+    make_ground_truth("nb201", grown, tiny_train, tiny_test, **settings)  # run 0 only
+    make_ground_truth("nb201", grown, tiny_train, tiny_test, repeats=2, **settings)
+    assert grown.read_text() == fresh.read_text()  # run 1 added with seed 1
+    with pytest.raises(ValueError, match=r"grown\.csv, line 2: 2 runs, more than repeats=1"):
+        make_ground_truth("nb201", grown, tiny_train, tiny_test, **settings)
+    # an interrupted extension leaves blank runs: read_truth sees the rows, runs do not line up
+    lines = grown.read_text().splitlines()
+    lines[2] = ",".join([*lines[2].split(",")[:-1], ""])
+    grown.write_text("\n".join(lines) + "\n")
+    assert len(read_truth(grown, NB201Space())[0]) == 2
+    with pytest.raises(ValueError, match=r"different numbers of runs \[1, 2\]"):
+        read_truth_runs(grown, NB201Space())
+    make_ground_truth("nb201", grown, tiny_train, tiny_test, repeats=2, **settings)  # resumes
+    assert grown.read_text() == fresh.read_text()
+
+
+def test_workers_train_runs_in_processes(tmp_path, tiny_train, tiny_test):
+    settings = dict(n_archs=2, epochs=1, width=4, depth=1, repeats=2)
+    one, two = tmp_path / "one.csv", tmp_path / "two.csv"
+    rows = make_ground_truth("nb201", one, tiny_train, tiny_test, **settings)
+    seen = []
+    parallel = make_ground_truth(
+        "nb201", two, tiny_train, tiny_test, workers=2, on_result=seen.append, **settings
+    )
+    # the same table up to summation order (a worker has its own CPU threads)
+    assert [(r.arch, r.params) for r in parallel] == [(r.arch, r.params) for r in rows]
+    assert sorted(r.arch for r in seen) == sorted(r.arch for r in rows)
+    assert read_truth_runs(two, NB201Space())[1].shape == (2, 2)
+    with pytest.raises(ValueError, match="workers must be an int >= 1"):
+        make_ground_truth("nb201", two, tiny_train, tiny_test, workers=0, **settings)
+
+
 def test_given_architectures_are_trained_as_listed(tmp_path, tiny_train, tiny_test):
     space = NB201Space()
     listed = tmp_path / "top.csv"

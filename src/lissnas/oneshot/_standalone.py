@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import csv
 import io
+import multiprocessing
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
+from itertools import takewhile
 from pathlib import Path
 
 import numpy as np
@@ -91,10 +94,14 @@ def read_truth_runs(
     written with ``repeats > 1`` (columns ``run0, run1, ...``); a table without run
     columns has one run, its ``accuracy``."""
     rows = _read_rows(Path(path), space)
-    n_runs = {len(r[3]) for r in rows}
+    runs_of = [r[3] or (r[1],) for r in rows]
+    n_runs = {len(runs) for runs in runs_of}
     if len(n_runs) != 1:
-        raise ValueError(f"{path}: rows hold different numbers of runs {sorted(n_runs)}")
-    runs = np.array([r[3] or (r[1],) for r in rows], dtype=float)
+        raise ValueError(
+            f"{path}: rows hold different numbers of runs {sorted(n_runs)} (a table being "
+            "extended: finish it with the same repeats)"
+        )
+    runs = np.array(runs_of, dtype=float)
     return np.vstack([r[0] for r in rows]), runs
 
 
@@ -144,7 +151,9 @@ def _read_rows(
     for line, row in lines:
         arch = _arch(path, line, space, row["arch"])
         value = _finite(path, line, "accuracy", row["accuracy"])
-        runs = tuple(_finite(path, line, c, row[c]) for c in run_columns)
+        cells = [row[c] or "" for c in run_columns]
+        n_runs = len(cells) - len(list(takewhile(lambda cell: not cell.strip(), cells[::-1])))
+        runs = tuple(_finite(path, line, c, row[c]) for c in run_columns[:n_runs])
         params = row.get("params") or "-1"
         if not params.lstrip("-").isdigit():
             raise ValueError(
@@ -183,6 +192,7 @@ def make_ground_truth(
     lr: float = 0.05,
     device: str = "cpu",
     seed: SeedLike = 0,
+    workers: int = 1,
     on_result: Callable[[StandaloneResult], None] | None = None,
 ) -> list[StandaloneResult]:
     """Train ``n_archs`` distinct architectures (uniform from ``members`` or the space,
@@ -194,10 +204,19 @@ def make_ground_truth(
     mean, the runs in columns ``run0..run{R-1}``. Run r trains every architecture with
     training seed r (common random numbers: the same data order for all, the same initial
     weights for the operators they share), so differences between architectures are not
-    drowned by differences between seeds; ``read_truth_runs`` reads the runs back.
+    drowned by differences between seeds; ``read_truth_runs`` reads the runs back. A row
+    of ``out`` with fewer runs is extended: only its missing runs are trained.
+
+    ``workers`` > 1 trains runs in that many spawned processes (call it under ``if __name__
+    == "__main__":`` in a script); ``on_result`` is called as each architecture completes.
+    A run reproduces exactly with the same seed, machine and number of CPU threads; another
+    CPU or thread count changes floating-point summation order, which training amplifies
+    into run-to-run noise (up to a point or two of accuracy after a few epochs).
     """
     if isinstance(repeats, bool) or not isinstance(repeats, int) or repeats < 1:
         raise ValueError(f"repeats must be an int >= 1, got {repeats!r}")
+    if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
+        raise ValueError(f"workers must be an int >= 1, got {workers!r}")
     if (n_archs is None) == (archs is None):
         raise ValueError("pass exactly one of n_archs (a sample) and archs (given architectures)")
     if archs is not None and members is not None:
@@ -215,48 +234,108 @@ def make_ground_truth(
             if pool.members is not None
             else probe.space.sample(n_archs, rng, distinct=True)
         )
-    done: dict[str, StandaloneResult] = {}
     out = Path(out)
+    known: dict[str, tuple[int, dict[int, float]]] = {}  # arch -> (params, {run: accuracy})
     if out.exists():
-        for arch, value, params, runs in _read_rows(out, probe.space):
-            text = probe.space.to_string(arch)
-            if len(runs or (value,)) == repeats:
-                done[text] = StandaloneResult(text, value, params, runs)
-    results = []
-    for arch in chosen:
-        text = probe.space.to_string(arch)
-        if text not in done:
-            settings = dict(
-                epochs=epochs, width=width, depth=depth, batch_size=batch_size, lr=lr,
-                device=device,
-            )  # fmt: skip
-            runs = [
-                train_standalone(space, arch, train, test, seed=r, **settings)
-                for r in range(repeats)
-            ]
-            accs = tuple(round(run.accuracy, 4) for run in runs)
-            done[text] = StandaloneResult(
-                text, float(np.mean(accs)), runs[0].params, accs if repeats > 1 else ()
-            )
-            write_truth(out, done.values())
+        for line, (arch, value, params, runs) in enumerate(_read_rows(out, probe.space), 2):
+            runs = runs or (value,)
+            if len(runs) > repeats:
+                raise ValueError(
+                    f"{out}, line {line}: {len(runs)} runs, more than repeats={repeats}; "
+                    f"pass repeats={len(runs)} or another file"
+                )
+            known[probe.space.to_string(arch)] = (params, dict(enumerate(runs)))
+    texts = probe.space.to_strings(chosen)
+    jobs = [
+        (text, arch, run)
+        for text, arch in zip(texts, chosen, strict=True)
+        for run in range(repeats)
+        if run not in known.get(text, (0, {}))[1]
+    ]
+    settings = dict(
+        space=space, epochs=epochs, width=width, depth=depth, batch_size=batch_size, lr=lr,
+        device=device,
+    )  # fmt: skip
+    for text, run, value, params in _run_jobs(jobs, settings, train, test, workers):
+        known.setdefault(text, (params, {}))[1][run] = round(value, 4)
+        if len(known[text][1]) == repeats:
+            write_truth(out, [_row(t, *known[t], repeats) for t in known])
             if on_result is not None:
-                on_result(done[text])
-        results.append(done[text])
-    write_truth(out, done.values())
-    return results
+                on_result(_row(text, *known[text], repeats))
+    order = texts + [t for t in known if t not in set(texts)]
+    write_truth(out, [_row(t, *known[t], repeats) for t in order])
+    return [_row(t, *known[t], repeats) for t in texts]
+
+
+def _row(text: str, params: int, runs: dict[int, float], repeats: int) -> StandaloneResult:
+    values = tuple(runs[r] for r in sorted(runs))
+    return StandaloneResult(text, float(np.mean(values)), params, values if repeats > 1 else ())
+
+
+_worker_data: tuple[ImageData, ImageData] | None = None
+
+
+def _start_worker(train: ImageData, test: ImageData, threads: int) -> None:
+    import torch
+
+    global _worker_data
+    _worker_data = (train, test)
+    torch.set_num_threads(threads)
+
+
+def _train_job(job: tuple[str, np.ndarray, int], settings: dict) -> tuple[str, int, float, int]:
+    assert _worker_data is not None, "_start_worker did not run"
+    return _train_run(job, settings, *_worker_data)
+
+
+def _train_run(
+    job: tuple[str, np.ndarray, int], settings: dict, train: ImageData, test: ImageData
+) -> tuple[str, int, float, int]:
+    text, arch, run = job
+    kwargs = {k: v for k, v in settings.items() if k != "space"}
+    result = train_standalone(settings["space"], arch, train, test, seed=run, **kwargs)
+    return text, run, result.accuracy, result.params
+
+
+def _run_jobs(
+    jobs: list[tuple[str, np.ndarray, int]],
+    settings: dict,
+    train: ImageData,
+    test: ImageData,
+    workers: int,
+) -> Iterator[tuple[str, int, float, int]]:
+    """``(arch, run, accuracy, params)`` of each job, in order with one worker, as they
+    finish with several (spawned processes sharing the CPU cores)."""
+    if workers == 1 or len(jobs) <= 1:
+        for job in jobs:
+            yield _train_run(job, settings, train, test)
+        return
+    workers = min(workers, len(jobs))
+    threads = max(1, (os.cpu_count() or 1) // workers)
+    pool = ProcessPoolExecutor(
+        workers,
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=_start_worker,
+        initargs=(train, test, threads),
+    )
+    try:
+        futures = [pool.submit(_train_job, job, settings) for job in jobs]
+        for future in as_completed(futures):
+            yield future.result()
+    finally:
+        pool.shutdown(cancel_futures=True)
 
 
 def write_truth(path: str | os.PathLike[str], rows: Iterable[StandaloneResult]) -> None:
     """Write a ground-truth CSV atomically: ``arch,accuracy,params`` and, for rows trained
-    several times, ``run0, run1, ...``."""
+    several times, ``run0, run1, ...`` (left blank past the runs a row has so far)."""
     rows = list(rows)
     n_runs = max((len(r.runs) for r in rows), default=0)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow([*TRUTH_COLUMNS, *(f"run{i}" for i in range(n_runs))])
     for r in rows:
-        if len(r.runs) not in (0, n_runs):
-            raise ValueError(f"{r.arch}: {len(r.runs)} runs, other rows have {n_runs}")
-        runs = r.runs or (r.accuracy,) * n_runs
-        writer.writerow([r.arch, f"{r.accuracy:.4f}", r.params, *(f"{v:.4f}" for v in runs)])
+        runs = [f"{v:.4f}" for v in r.runs or (r.accuracy,)][:n_runs]
+        runs += [""] * (n_runs - len(runs))  # a row still being extended
+        writer.writerow([r.arch, f"{r.accuracy:.4f}", r.params, *runs])
     atomic_write_text(Path(path), buffer.getvalue())

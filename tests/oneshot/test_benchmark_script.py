@@ -41,7 +41,7 @@ def test_oneshot_benchmark_runs_every_comparison(tmp_path, fashion_dir):
     text = out.read_text()
     for label in ("ranking the shrunk space's members", "same members", "one-shot",
                   "2 sub-supernets (1 level)", "4 sub-supernets (2 levels)",
-                  "agrees with itself"):  # fmt: skip
+                  "agrees with itself", "parameter count alone"):  # fmt: skip
         assert label in text
     assert "--truth-repeats 2" in text  # the exact command is recorded
     assert row["truth_repeats"] == 2 and len(row["estimates"]["oneshot_on_full"]) == 4

@@ -77,34 +77,37 @@ TRUTH_SETTINGS = ("subset", "val_subset", "width", "depth", "truth_archs", "trut
                   "batch_size")  # fmt: skip
 
 
-def check_truth(path: Path, cfg: dict) -> None:
-    """Stop unless the table at ``path`` exists and was made with this run's settings (its
-    number of runs aside: a table with more runs serves fewer, its first ones)."""
+def check_truth(path: Path, cfg: dict) -> dict:
+    """The sidecar of the table at ``path``; stop unless the table exists and was made with
+    this run's settings (its number of runs aside: a table with more runs serves fewer,
+    its first ones)."""
     if not path.exists():
         raise SystemExit(f"{path} does not exist: run --phase truth first")
-    sidecar = path.with_suffix(".json")
-    saved = json.loads(sidecar.read_text()).get("settings") if sidecar.exists() else None
-    saved = {k: v for k, v in (saved or {}).items() if k in TRUTH_SETTINGS}
+    sidecar_path = path.with_suffix(".json")
+    sidecar = json.loads(sidecar_path.read_text()) if sidecar_path.exists() else {}
+    saved = {k: v for k, v in sidecar.get("settings", {}).items() if k in TRUTH_SETTINGS}
     settings = {k: cfg[k] for k in TRUTH_SETTINGS}
     if saved != settings:
         raise SystemExit(
             f"{path} was made with settings {saved}, this run has {settings}: "
             "delete it (or use another --work) to remake it"
         )
+    return sidecar
 
 
-def load_truth(path: Path, cfg: dict, space) -> tuple[np.ndarray, np.ndarray]:
-    """Architectures and the first ``truth_repeats`` runs ``(n_archs, runs)`` of a table."""
+def load_truth(path: Path, cfg: dict, space) -> tuple[np.ndarray, np.ndarray, dict]:
+    """Architectures, all runs ``(n_archs, runs)`` and sidecar of a table holding at least
+    ``truth_repeats`` runs."""
     from lissnas.oneshot import read_truth_runs
 
-    check_truth(path, cfg)
+    sidecar = check_truth(path, cfg)
     archs, runs = read_truth_runs(path, space)
     if runs.shape[1] < cfg["truth_repeats"]:
         raise SystemExit(
             f"{path} holds {runs.shape[1]} runs per architecture, this run asks for "
             f"{cfg['truth_repeats']}: run --phase truth to extend it"
         )
-    return archs, runs[:, : cfg["truth_repeats"]]
+    return archs, runs, sidecar
 
 
 def ground_truth(path: Path, archs: np.ndarray, cfg: dict, train, test) -> None:
@@ -119,8 +122,7 @@ def ground_truth(path: Path, archs: np.ndarray, cfg: dict, train, test) -> None:
     sidecar: dict = {"seconds": {}, "commands": {}}
     repeats = cfg["truth_repeats"]
     if path.exists():
-        check_truth(path, cfg)
-        sidecar = json.loads(path.with_suffix(".json").read_text())
+        sidecar = check_truth(path, cfg)
         # a table with more runs is kept whole; an interrupted extension (ValueError: rows
         # with different runs) is resumed by make_ground_truth
         with contextlib.suppress(ValueError):
@@ -207,7 +209,6 @@ def main() -> None:
         evaluate_archs,
         load_fashion_mnist,
         ranking_correlation,
-        read_truth_runs,
         split_supernet,
         train_supernet,
     )
@@ -238,8 +239,9 @@ def main() -> None:
     if args.phase == "truth":
         return
 
-    archs_s, runs_s = load_truth(truth_s, cfg, space)
-    archs_f, runs_f = load_truth(truth_f, cfg, space)
+    archs_s, all_runs_s, sidecar_s = load_truth(truth_s, cfg, space)
+    archs_f, all_runs_f, sidecar_f = load_truth(truth_f, cfg, space)
+    runs_s, runs_f = all_runs_s[:, : cfg["truth_repeats"]], all_runs_f[:, : cfg["truth_repeats"]]
     acc_s, acc_f = runs_s.mean(axis=1), runs_f.mean(axis=1)
     common = dict(
         batch_size=cfg["supernet_batch_size"], lr=cfg["lr"], device=args.device, progress=False
@@ -315,7 +317,7 @@ def main() -> None:
             f"has --truth-repeats {cfg['truth_repeats']}: pass that, or another --tag"
         )
     seconds = sum(r["seconds"] for r in rows)
-    sidecars = [json.loads(p.with_suffix(".json").read_text()) for p in (truth_s, truth_f)]
+    sidecars = [sidecar_s, sidecar_f]
     # what the tables took to reach the runs used here: time, and the commands on the way
     used = [min(int(n) for n in sc["seconds"] if int(n) >= cfg["truth_repeats"]) for sc in sidecars]
     truth_seconds = [sc["seconds"][str(n)] for sc, n in zip(sidecars, used, strict=True)]
@@ -357,8 +359,7 @@ def main() -> None:
         r = 1.. all the tables hold (rows that store their estimates)."""
         if not rows or not all("estimates" in r for r in rows):
             return []
-        tables = {"shrunk": read_truth_runs(truth_s, space)[1],
-                  "full": read_truth_runs(truth_f, space)[1]}  # fmt: skip
+        tables = {"shrunk": all_runs_s, "full": all_runs_f}
         n_runs = min(t.shape[1] for t in tables.values())
         out = [
             "Kendall tau of the same estimates against the mean of the truth's first r runs "

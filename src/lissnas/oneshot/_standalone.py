@@ -9,7 +9,7 @@ import os
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
-from itertools import takewhile
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -151,9 +151,10 @@ def _read_rows(
     for line, row in lines:
         arch = _arch(path, line, space, row["arch"])
         value = _finite(path, line, "accuracy", row["accuracy"])
-        cells = [row[c] or "" for c in run_columns]
-        n_runs = len(cells) - len(list(takewhile(lambda cell: not cell.strip(), cells[::-1])))
-        runs = tuple(_finite(path, line, c, row[c]) for c in run_columns[:n_runs])
+        filled = list(run_columns)
+        while filled and not (row[filled[-1]] or "").strip():
+            filled.pop()  # blank trailing runs: a row still being extended
+        runs = tuple(_finite(path, line, c, row[c]) for c in filled)
         params = row.get("params") or "-1"
         if not params.lstrip("-").isdigit():
             raise ValueError(
@@ -252,17 +253,18 @@ def make_ground_truth(
         for run in range(repeats)
         if run not in known.get(text, (0, {}))[1]
     ]
-    settings = dict(
-        space=space, epochs=epochs, width=width, depth=depth, batch_size=batch_size, lr=lr,
-        device=device,
+    fit = partial(
+        train_standalone, space, epochs=epochs, width=width, depth=depth,
+        batch_size=batch_size, lr=lr, device=device,
     )  # fmt: skip
-    for text, run, value, params in _run_jobs(jobs, settings, train, test, workers):
+    for text, run, value, params in _run_jobs(jobs, fit, train, test, workers):
         known.setdefault(text, (params, {}))[1][run] = round(value, 4)
         if len(known[text][1]) == repeats:
             write_truth(out, [_row(t, *known[t], repeats) for t in known])
             if on_result is not None:
                 on_result(_row(text, *known[text], repeats))
-    order = texts + [t for t in known if t not in set(texts)]
+    chosen_texts = set(texts)
+    order = texts + [t for t in known if t not in chosen_texts]
     write_truth(out, [_row(t, *known[t], repeats) for t in order])
     return [_row(t, *known[t], repeats) for t in texts]
 
@@ -283,23 +285,24 @@ def _start_worker(train: ImageData, test: ImageData, threads: int) -> None:
     torch.set_num_threads(threads)
 
 
-def _train_job(job: tuple[str, np.ndarray, int], settings: dict) -> tuple[str, int, float, int]:
+def _train_job(job: tuple[str, np.ndarray, int], fit: Callable) -> tuple[str, int, float, int]:
     assert _worker_data is not None, "_start_worker did not run"
-    return _train_run(job, settings, *_worker_data)
+    return _train_run(job, fit, *_worker_data)
 
 
 def _train_run(
-    job: tuple[str, np.ndarray, int], settings: dict, train: ImageData, test: ImageData
+    job: tuple[str, np.ndarray, int], fit: Callable, train: ImageData, test: ImageData
 ) -> tuple[str, int, float, int]:
+    """Run ``run`` of one architecture: ``fit`` is ``train_standalone`` bound to the
+    space and settings."""
     text, arch, run = job
-    kwargs = {k: v for k, v in settings.items() if k != "space"}
-    result = train_standalone(settings["space"], arch, train, test, seed=run, **kwargs)
+    result = fit(arch, train, test, seed=run)
     return text, run, result.accuracy, result.params
 
 
 def _run_jobs(
     jobs: list[tuple[str, np.ndarray, int]],
-    settings: dict,
+    fit: Callable,
     train: ImageData,
     test: ImageData,
     workers: int,
@@ -308,7 +311,7 @@ def _run_jobs(
     finish with several (spawned processes sharing the CPU cores)."""
     if workers == 1 or len(jobs) <= 1:
         for job in jobs:
-            yield _train_run(job, settings, train, test)
+            yield _train_run(job, fit, train, test)
         return
     workers = min(workers, len(jobs))
     threads = max(1, (os.cpu_count() or 1) // workers)
@@ -319,7 +322,7 @@ def _run_jobs(
         initargs=(train, test, threads),
     )
     try:
-        futures = [pool.submit(_train_job, job, settings) for job in jobs]
+        futures = [pool.submit(_train_job, job, fit) for job in jobs]
         for future in as_completed(futures):
             yield future.result()
     finally:

@@ -36,7 +36,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import copy
-import csv
 import json
 import math
 import os
@@ -150,12 +149,11 @@ def ground_truth(path: Path, archs: np.ndarray, cfg: dict, train, test) -> None:
     print(f"{path}: {len(rows)} architectures x {repeats} runs, {total} s in all")
 
 
-def params_tau(path: Path, accuracy: np.ndarray) -> float:
+def params_tau(path: Path, space, accuracy: np.ndarray) -> float:
     """Kendall tau of a truth table's ``params`` column against ``accuracy``."""
-    from lissnas.oneshot import ranking_correlation
+    from lissnas.oneshot import ranking_correlation, read_truth_params
 
-    rows = list(csv.DictReader(path.read_text().splitlines()))
-    return ranking_correlation([int(r["params"]) for r in rows], accuracy)["kendall_tau"]
+    return ranking_correlation(read_truth_params(path, space), accuracy)["kendall_tau"]
 
 
 def lid_stages(epochs: int) -> dict[int, list[int]]:
@@ -426,8 +424,8 @@ def main() -> None:
         ),
         "",
         "Reference: the parameter count alone ranks the members with Kendall tau "
-        f"{params_tau(truth_s, acc_s):.3f} and the uniform architectures with "
-        f"{params_tau(truth_f, acc_f):.3f} (the same truth).",
+        f"{params_tau(truth_s, space, acc_s):.3f} and the uniform architectures with "
+        f"{params_tau(truth_f, space, acc_f):.3f} (the same truth).",
         "",
         *by_runs(),
         "Spearman: full {} / shrunk {} on members; one-shot {} / NAS-LID {} on uniform.".format(

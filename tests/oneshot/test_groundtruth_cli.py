@@ -12,6 +12,7 @@ from lissnas.oneshot import (
     make_ground_truth,
     read_archs,
     read_truth,
+    read_truth_params,
     read_truth_runs,
     train_standalone,
 )
@@ -28,6 +29,7 @@ def test_ground_truth_table_is_written_resumed_and_read_back(tmp_path, tiny_trai
     archs, values = read_truth(out, NB201Space())
     assert len(archs) == 2 and values.tolist() == [round(r.accuracy, 4) for r in rows]
     assert all(r.params > 0 for r in rows)
+    assert read_truth_params(out, NB201Space()).tolist() == [r.params for r in rows]
     before = out.read_text()
     again = make_ground_truth(
         "nb201", out, tiny_train, tiny_test, n_archs=2, epochs=1, width=4, depth=1, seed=0
@@ -130,6 +132,10 @@ def test_given_architectures_are_trained_as_listed(tmp_path, tiny_train, tiny_te
             "arch,accuracy,params,run0\n" + NB201Space().to_string([1] * 6) + ",1,2,x\n",
             "line 2, column 'run0'",
         ),
+        (
+            "arch,accuracy,params\n" + NB201Space().to_string([1] * 6) + ",1,2.5\n",
+            "line 2, column 'params'",
+        ),
     ],
 )
 def test_bad_truth_tables_name_the_fault(tmp_path, text, match):
@@ -137,6 +143,12 @@ def test_bad_truth_tables_name_the_fault(tmp_path, text, match):
     path.write_text(text)
     with pytest.raises(ValueError, match=match):
         read_truth(path, NB201Space())
+
+
+def test_truth_params_are_minus_one_where_the_table_has_none(tmp_path):
+    path = tmp_path / "t.csv"
+    path.write_text("arch,accuracy\n" + NB201Space().to_string([1] * 6) + ",1\n")
+    assert read_truth_params(path, NB201Space()).tolist() == [-1]
 
 
 def test_supernet_commands_end_to_end(tmp_path, fashion_dir):

@@ -105,6 +105,12 @@ def read_truth_runs(
     return np.vstack([r[0] for r in rows]), runs
 
 
+def read_truth_params(path: str | os.PathLike[str], space: SearchSpace) -> np.ndarray:
+    """Parameter counts (``params`` column) of a ground-truth CSV, in file order; -1 where
+    the table gives none. Errors name the file, line, column and value."""
+    return np.array([r[2] for r in _read_rows(Path(path), space)], dtype=np.int64)
+
+
 def read_archs(path: str | os.PathLike[str], space: SearchSpace) -> np.ndarray:
     """Architectures of the ``arch`` column of a CSV (a truth table, ``supernet search
     --out``, ...), in file order. Errors name the file, line and value."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from abc import ABC, abstractmethod
 from collections.abc import Callable
 from typing import Any
@@ -169,3 +170,95 @@ class Surrogate:
         if (~known).any():
             scores[~known] = self.predict(archs[~known])
         return scores
+
+
+class Run:
+    """Oracle, surrogate and history of one ``shrink`` call: the bookkeeping every shrinker
+    shares. ``record`` logs an iteration (and calls the callback); ``result`` builds the
+    ``ShrinkResult``. With ``keep_trajectory`` every recorded A_t is kept in ``trajectory``."""
+
+    def __init__(
+        self,
+        shrinker: Shrinker,
+        space: SearchSpace,
+        source: PerformanceSource,
+        predictor: Predictor | None,
+        gt_budget: int,
+        callback: Callback | None,
+        keep_trajectory: bool = False,
+    ) -> None:
+        self.shrinker = shrinker
+        self.space = space
+        self.source = source
+        self.start = time.perf_counter()
+        self.oracle = Oracle(space, source, gt_budget)
+        self.surrogate = Surrogate(space, predictor, self.oracle)
+        self.sign = 1.0 if source.maximize else -1.0  # scores are oriented: larger is better
+        self.history: list[IterationRecord] = []
+        self.trajectory: list[np.ndarray] | None = [] if keep_trajectory else None
+        self.callback = callback
+
+    def fit_uniform(self, n: int, rng: np.random.Generator) -> None:
+        """Query ``n`` distinct uniform architectures (capped by the budget) and fit."""
+        n = min(n, self.oracle.remaining)
+        if n:
+            self.oracle.query(self.space.sample(n, rng, distinct=True))
+        self.surrogate.fit()
+
+    def record(
+        self, archs: np.ndarray, scores: np.ndarray, accepted: bool = True, n_seeds: int = 0
+    ) -> None:
+        """Log the next iteration: candidate space ``archs`` with oriented ``scores``."""
+        rec = IterationRecord(
+            iteration=len(self.history),
+            size=len(archs),
+            n_seeds=n_seeds,
+            mean_score=float(self.sign * scores.mean()) if len(scores) else float("nan"),
+            max_score=float(self.sign * scores.max()) if len(scores) else float("nan"),
+            gt_queries=self.oracle.queries,
+            predictor_queries=self.surrogate.queries,
+            seconds=time.perf_counter() - self.start,
+            accepted=accepted,
+        )
+        self.history.append(rec)
+        if self.trajectory is not None:
+            self.trajectory.append(archs)
+        if self.callback is not None:
+            self.callback(rec)
+
+    def result(
+        self,
+        members: np.ndarray,
+        seed: SeedLike,
+        scores: np.ndarray | None = None,
+        config: dict[str, Any] | None = None,
+        trajectory: list[list[str]] | None = None,
+    ) -> ShrinkResult:
+        """The result for ``members``, taken in the given order with their oriented
+        ``scores``; without ``scores`` the distinct members are ranked best first by score
+        (ground truth where known). ``config`` adds to the shrinker's parameters."""
+        if scores is None:
+            members = self.space.unique(members)
+            scores = self.surrogate.score(members)
+            order = np.argsort(-scores, kind="stable")
+            members, scores = members[order], scores[order]
+        queried, queried_scores = self.oracle.known()
+        return ShrinkResult(
+            method=self.shrinker.name,
+            config=self.shrinker.get_params() | (config or {}),
+            seed=seed if isinstance(seed, int) else None,
+            benchmark=self.source.name,
+            space=self.space.name,
+            metric=self.source.metric,
+            maximize=self.source.maximize,
+            full_size=self.space.size,
+            members=self.space.to_strings(members),
+            member_scores=(self.sign * scores).tolist(),
+            gt_queries=self.oracle.queries,
+            predictor_queries=self.surrogate.queries,
+            wall_time_s=time.perf_counter() - self.start,
+            history=self.history,
+            queried=self.space.to_strings(queried),
+            queried_values=(self.sign * queried_scores).tolist(),
+            trajectory=trajectory or [],
+        )

@@ -9,7 +9,6 @@ rule. Every class follows the ``Shrinker`` contract.
 from __future__ import annotations
 
 import math
-import time
 from abc import abstractmethod
 
 import numpy as np
@@ -18,87 +17,19 @@ from lissnas._random import SeedLike, check_random_state
 from lissnas._validation import check_fraction, check_int
 from lissnas.benchmarks import PerformanceSource
 from lissnas.predictors import Predictor
-from lissnas.shrink._base import Callback, Oracle, Shrinker, Surrogate
-from lissnas.shrink._result import IterationRecord, ShrinkResult
+from lissnas.shrink._base import Callback, Run, Shrinker
+from lissnas.shrink._result import ShrinkResult
 from lissnas.spaces import SearchSpace
 
 #: Largest number of raw encodings an operator-pruning baseline enumerates.
 MAX_ENUMERATED_ENCODINGS = 2_000_000
 
 
-class _Run:
-    """Oracle, surrogate and history of one ``shrink`` call (shared bookkeeping)."""
-
-    def __init__(
-        self,
-        shrinker: Shrinker,
-        space: SearchSpace,
-        source: PerformanceSource,
-        predictor: Predictor | None,
-        gt_budget: int,
-        callback: Callback | None,
-    ) -> None:
-        self.shrinker = shrinker
-        self.space = space
-        self.source = source
-        self.start = time.perf_counter()
-        self.oracle = Oracle(space, source, gt_budget)
-        self.surrogate = Surrogate(space, predictor, self.oracle)
-        self.sign = 1.0 if source.maximize else -1.0
-        self.history: list[IterationRecord] = []
-        self.callback = callback
-
-    def fit_uniform(self, n: int, rng: np.random.Generator) -> None:
-        """Query ``n`` distinct uniform architectures (capped by the budget) and fit."""
-        n = min(n, self.oracle.remaining)
-        if n:
-            self.oracle.query(self.space.sample(n, rng, distinct=True))
-        self.surrogate.fit()
-
-    def record(self, archs: np.ndarray, scores: np.ndarray, accepted: bool = True) -> None:
-        rec = IterationRecord(
-            iteration=len(self.history),
-            size=len(archs),
-            n_seeds=0,
-            mean_score=float(self.sign * scores.mean()) if len(scores) else float("nan"),
-            max_score=float(self.sign * scores.max()) if len(scores) else float("nan"),
-            gt_queries=self.oracle.queries,
-            predictor_queries=self.surrogate.queries,
-            seconds=time.perf_counter() - self.start,
-            accepted=accepted,
-        )
-        self.history.append(rec)
-        if self.callback is not None:
-            self.callback(rec)
-
-    def result(self, members: np.ndarray, seed: SeedLike) -> ShrinkResult:
-        """Members ranked best first by score (ground truth where known)."""
-        members = self.space.unique(members)
-        scores = self.surrogate.score(members)
-        order = np.argsort(-scores, kind="stable")
-        queried, queried_scores = self.oracle.known()
-        return ShrinkResult(
-            method=self.shrinker.name,
-            config=self.shrinker.get_params(),
-            seed=seed if isinstance(seed, int) else None,
-            benchmark=self.source.name,
-            space=self.space.name,
-            metric=self.source.metric,
-            maximize=self.source.maximize,
-            full_size=self.space.size,
-            members=self.space.to_strings(members[order]),
-            member_scores=(self.sign * scores[order]).tolist(),
-            gt_queries=self.oracle.queries,
-            predictor_queries=self.surrogate.queries,
-            wall_time_s=time.perf_counter() - self.start,
-            history=self.history,
-            queried=self.space.to_strings(queried),
-            queried_values=(self.sign * queried_scores).tolist(),
-        )
-
-
 class _Baseline(Shrinker):
-    """Common parameters: ``gt_budget`` uniform ground-truth queries, ``target_size``."""
+    """Common parameters: ``gt_budget`` uniform ground-truth queries, ``target_size``.
+
+    ``shrink`` checks the parameters, opens a ``Run`` and ranks what ``_select`` returns.
+    """
 
     gt_budget: int
     target_size: int | None
@@ -109,6 +40,22 @@ class _Baseline(Shrinker):
         check_int("n_samples", self.n_samples, minimum=1)
         if self.target_size is not None:
             check_int("target_size", self.target_size, minimum=1)
+
+    def shrink(
+        self,
+        space: SearchSpace,
+        source: PerformanceSource,
+        predictor: Predictor | None = None,
+        seed: SeedLike = 0,
+        callback: Callback | None = None,
+    ) -> ShrinkResult:
+        self.check_params()
+        run = Run(self, space, source, predictor, self.gt_budget, callback)
+        return run.result(self._select(run, check_random_state(seed)), seed)
+
+    @abstractmethod
+    def _select(self, run: Run, rng: np.random.Generator) -> np.ndarray:
+        """The shrunk space's members (canonical; ranked and deduplicated by ``run``)."""
 
 
 class RandomTopK(_Baseline):
@@ -134,24 +81,14 @@ class RandomTopK(_Baseline):
         super().check_params()
         check_fraction("top_fraction", self.top_fraction)
 
-    def shrink(
-        self,
-        space: SearchSpace,
-        source: PerformanceSource,
-        predictor: Predictor | None = None,
-        seed: SeedLike = 0,
-        callback: Callback | None = None,
-    ) -> ShrinkResult:
-        self.check_params()
-        rng = check_random_state(seed)
-        run = _Run(self, space, source, predictor, self.gt_budget, callback)
+    def _select(self, run: Run, rng: np.random.Generator) -> np.ndarray:
         run.fit_uniform(self.gt_budget, rng)
-        sample = space.sample(self.n_samples, rng, distinct=True)
+        sample = run.space.sample(self.n_samples, rng, distinct=True)
         scores = run.surrogate.score(sample)
         n_keep = self.target_size or max(1, math.ceil(self.top_fraction * len(sample)))
         keep = np.argsort(-scores, kind="stable")[:n_keep]
         run.record(sample[keep], scores[keep])
-        return run.result(sample[keep], seed)
+        return sample[keep]
 
 
 class QueryAll(_Baseline):
@@ -171,25 +108,15 @@ class QueryAll(_Baseline):
         super().check_params()
         check_int("target_size", self.target_size, minimum=1)
 
-    def shrink(
-        self,
-        space: SearchSpace,
-        source: PerformanceSource,
-        predictor: Predictor | None = None,
-        seed: SeedLike = 0,
-        callback: Callback | None = None,
-    ) -> ShrinkResult:
-        self.check_params()
-        everything = space.enumerate()
+    def _select(self, run: Run, rng: np.random.Generator) -> np.ndarray:
+        everything = run.space.enumerate()
         if everything is None:
-            raise ValueError(f"query-all needs an enumerable space; {space.name} is not")
-        rng = check_random_state(seed)
-        run = _Run(self, space, source, predictor, self.gt_budget, callback)
+            raise ValueError(f"query-all needs an enumerable space; {run.space.name} is not")
         run.fit_uniform(self.gt_budget, rng)
         scores = run.surrogate.score(everything)
         keep = np.argsort(-scores, kind="stable")[: self.target_size]
         run.record(everything[keep], scores[keep])
-        return run.result(everything[keep], seed)
+        return everything[keep]
 
 
 class GreedyNAS(_Baseline):
@@ -230,17 +157,8 @@ class GreedyNAS(_Baseline):
         check_fraction("exploration", self.exploration, closed_low=True)
         check_fraction("initial_gt_fraction", self.initial_gt_fraction)
 
-    def shrink(
-        self,
-        space: SearchSpace,
-        source: PerformanceSource,
-        predictor: Predictor | None = None,
-        seed: SeedLike = 0,
-        callback: Callback | None = None,
-    ) -> ShrinkResult:
-        self.check_params()
-        rng = check_random_state(seed)
-        run = _Run(self, space, source, predictor, self.gt_budget, callback)
+    def _select(self, run: Run, rng: np.random.Generator) -> np.ndarray:
+        space = run.space
         run.fit_uniform(max(2, math.floor(self.gt_budget * self.initial_gt_fraction)), rng)
         per_round = run.oracle.remaining // self.n_rounds
         pool = np.empty((0, space.n_positions), dtype=np.int64)
@@ -261,7 +179,7 @@ class GreedyNAS(_Baseline):
             order = np.argsort(-scores, kind="stable")
             pool = pool[order]
             run.record(pool, scores[order])
-        return run.result(pool, seed)
+        return pool
 
 
 class _ProductSpace:
@@ -345,17 +263,8 @@ class _OperatorPruning(_Baseline):
     def _cost(self, space: SearchSpace, archs: np.ndarray) -> np.ndarray | None:
         return None
 
-    def shrink(
-        self,
-        space: SearchSpace,
-        source: PerformanceSource,
-        predictor: Predictor | None = None,
-        seed: SeedLike = 0,
-        callback: Callback | None = None,
-    ) -> ShrinkResult:
-        self.check_params()
-        rng = check_random_state(seed)
-        run = _Run(self, space, source, predictor, self.gt_budget, callback)
+    def _select(self, run: Run, rng: np.random.Generator) -> np.ndarray:
+        space = run.space
         run.fit_uniform(self.gt_budget, rng)
         product = _ProductSpace(space)
         allowed = product.full.copy()
@@ -380,8 +289,7 @@ class _OperatorPruning(_Baseline):
                     size = product.size(allowed)
                     if self._enough(size, rounds - 1):
                         break
-        members = product.members(allowed, self.target_size, rng)
-        return run.result(members, seed)
+        return product.members(allowed, self.target_size, rng)
 
 
 class ABS(_OperatorPruning):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import time
 from dataclasses import dataclass
 
 import numpy as np
@@ -12,8 +11,8 @@ from lissnas._random import SeedLike, check_random_state
 from lissnas._validation import check_fraction, check_int
 from lissnas.benchmarks import PerformanceSource
 from lissnas.predictors import Predictor
-from lissnas.shrink._base import Callback, Oracle, Shrinker, Surrogate
-from lissnas.shrink._result import IterationRecord, ShrinkResult
+from lissnas.shrink._base import Callback, Oracle, Run, Shrinker
+from lissnas.shrink._result import ShrinkResult
 from lissnas.spaces import SearchSpace
 
 NEIGHBOR_FILTERS = ("none", "seed-threshold")
@@ -146,37 +145,21 @@ class LISSNAS(Shrinker):
         callback: Callback | None = None,
     ) -> ShrinkResult:
         self.check_params()
-        start = time.perf_counter()
         rng = check_random_state(seed)
         radius = self.radius or max(1, round(space.max_distance / 3))
         n_init = max(self.n_init, self.target_size or 0)
         min_size = max(self.min_size, self.target_size or 0)
         listable = self.neighbors_per_seed is not None or space.enumerate() is not None
-        oracle = Oracle(space, source, self.gt_budget)
-        surrogate = Surrogate(space, predictor, oracle)
-        sign = 1.0 if source.maximize else -1.0  # scores are oriented: larger is better
-        history: list[IterationRecord] = []
-        trajectory: list[np.ndarray] = []
-
-        def record(
-            iteration: int, archs: np.ndarray, n_seeds: int, scores: np.ndarray, ok: bool
-        ) -> None:
-            rec = IterationRecord(
-                iteration=iteration,
-                size=len(archs),
-                n_seeds=n_seeds,
-                mean_score=float(sign * scores.mean()),
-                max_score=float(sign * scores.max()),
-                gt_queries=oracle.queries,
-                predictor_queries=surrogate.queries,
-                seconds=time.perf_counter() - start,
-                accepted=ok,
-            )
-            history.append(rec)
-            if self.record_trajectory is not False:
-                trajectory.append(archs)
-            if callback is not None:
-                callback(rec)
+        run = Run(
+            self,
+            space,
+            source,
+            predictor,
+            self.gt_budget,
+            callback,
+            keep_trajectory=self.record_trajectory is not False,
+        )
+        oracle, surrogate = run.oracle, run.surrogate
 
         n_initial = max(2, math.floor(self.gt_budget * self.initial_gt_fraction))
         oracle.query(space.sample(n_initial, rng, distinct=True))
@@ -185,9 +168,9 @@ class LISSNAS(Shrinker):
         current = space.sample(n_init, rng, distinct=True)
         scores = surrogate.score(current)
         strata = self._strata(space, current)
-        record(0, current, 0, scores, True)
+        run.record(current, scores)
 
-        for iteration in range(1, self.max_iter + 1):
+        for _ in range(self.max_iter):
             seeds, seed_scores = self._seeds(current, scores, strata)
             per_seed = None if listable else math.ceil(2 * max(len(current), min_size) / len(seeds))
             candidates = self._grow(space, seeds, radius, rng, per_seed)
@@ -204,7 +187,7 @@ class LISSNAS(Shrinker):
                 keep = np.argsort(-margin, kind="stable")[:n_keep]
                 candidates, cand_scores = candidates[keep], cand_scores[keep]
             improved = cand_scores.mean() > scores.mean() + self.tol
-            record(iteration, candidates, len(seeds), cand_scores, bool(improved))
+            run.record(candidates, cand_scores, bool(improved), n_seeds=len(seeds))
             if not improved:
                 break
             current, scores = candidates, cand_scores
@@ -219,37 +202,19 @@ class LISSNAS(Shrinker):
         )
         if self.target_size is not None:
             order = order[: self.target_size]
-        members, member_scores = current[order], scores[order]
-        queried, queried_scores = oracle.known()
-        return ShrinkResult(
-            method=self.name,
-            config=self.get_params() | {"radius_used": radius},
-            seed=seed if isinstance(seed, int) else None,
-            benchmark=source.name,
-            space=space.name,
-            metric=source.metric,
-            maximize=source.maximize,
-            full_size=space.size,
-            members=space.to_strings(members),
-            member_scores=(sign * member_scores).tolist(),
-            gt_queries=oracle.queries,
-            predictor_queries=surrogate.queries,
-            wall_time_s=time.perf_counter() - start,
-            history=history,
-            queried=space.to_strings(queried),
-            queried_values=(sign * queried_scores).tolist(),
-            trajectory=self._trajectory(space, trajectory),
+        return run.result(
+            current[order],
+            seed,
+            scores[order],
+            config={"radius_used": radius},
+            trajectory=self._trajectory(space, run.trajectory or []),
         )
 
     def _trajectory(self, space: SearchSpace, sets: list[np.ndarray]) -> list[list[str]]:
-        """Every A_t as strings, unless switched off (or too large, by default)."""
+        """The recorded A_t as strings, unless too large (with ``record_trajectory=None``)."""
         if self.record_trajectory is None and max(map(len, sets), default=0) > TRAJECTORY_LIMIT:
             return []
-        return (
-            [space.to_strings(archs) for archs in sets]
-            if self.record_trajectory is not False
-            else []
-        )
+        return [space.to_strings(archs) for archs in sets]
 
     def _strata(self, space: SearchSpace, sample: np.ndarray) -> _Strata | None:
         """FLOPs quantile bins of the initial sample, or ``None`` without ``flops_bins``."""

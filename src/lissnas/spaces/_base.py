@@ -213,6 +213,27 @@ def per_arch_table(
     return values
 
 
+def check_neighbor_args(max_distance: int, limit: int | None) -> None:
+    """``ValueError`` unless ``max_distance`` is an int >= 1 and ``limit`` ``None`` or an
+    int >= 0 (the arguments of ``SearchSpace.neighbors``)."""
+    if isinstance(max_distance, bool) or not isinstance(max_distance, int | np.integer):
+        raise ValueError(f"max_distance must be an int, got {max_distance!r}")
+    if max_distance < 1:
+        raise ValueError(f"max_distance must be >= 1, got {max_distance}")
+    if limit is not None and (
+        isinstance(limit, bool) or not isinstance(limit, int | np.integer) or limit < 0
+    ):
+        raise ValueError(f"limit must be an int >= 0 or None, got {limit!r}")
+
+
+def subsample(n: int, limit: int | None, seed: SeedLike) -> np.ndarray:
+    """Sorted indices of a uniform random ``limit`` of ``range(n)``; all of them, drawing
+    nothing from ``seed``, when ``limit`` is ``None`` or at least ``n``."""
+    if limit is None or n <= limit:
+        return np.arange(n)
+    return np.sort(check_random_state(seed).choice(n, size=limit, replace=False))
+
+
 def hamming_ball(center: np.ndarray, cardinalities: np.ndarray, radius: int) -> np.ndarray:
     """All vectors at Hamming distance 1..``radius`` from ``center``, nearest first."""
     center = np.asarray(center, dtype=np.int64)

@@ -8,7 +8,13 @@ from collections.abc import Callable, Sequence
 import numpy as np
 
 from lissnas._random import SeedLike, check_random_state
-from lissnas.spaces._base import SearchSpace, hamming_ball, per_arch_table
+from lissnas.spaces._base import (
+    SearchSpace,
+    check_neighbor_args,
+    hamming_ball,
+    per_arch_table,
+    subsample,
+)
 
 #: Cost table (one value per architecture, in ``keys`` order) or a function of a batch.
 CostLike = np.ndarray | Sequence[float] | Callable[[np.ndarray], np.ndarray] | None
@@ -155,12 +161,7 @@ class ChoiceSpace(SearchSpace):
         uniform random subset of ``limit`` distinct ones, drawn without listing the whole
         neighbourhood when it is large.
         """
-        if isinstance(max_distance, bool) or not isinstance(max_distance, int | np.integer):
-            raise ValueError(f"max_distance must be an int, got {max_distance!r}")
-        if max_distance < 1:
-            raise ValueError(f"max_distance must be >= 1, got {max_distance}")
-        if limit is not None and (isinstance(limit, bool) or limit < 0):
-            raise ValueError(f"limit must be >= 0 or None, got {limit!r}")
+        check_neighbor_args(max_distance, limit)
         center = self.validate(arch)[0]
         n_ball = self.ball_size(max_distance)
         if limit is None:
@@ -175,7 +176,7 @@ class ChoiceSpace(SearchSpace):
         rng = check_random_state(seed)
         if n_ball <= _SUBSAMPLE_BELOW:
             ball = hamming_ball(center, self.cardinalities, max_distance)
-            return ball[np.sort(rng.choice(len(ball), size=limit, replace=False))]
+            return ball[subsample(len(ball), limit, rng)]
         found = self._sample_ball(center, max_distance, limit, rng)
         dist = (found != center).sum(axis=1)
         return found[np.lexsort((self.keys(found), dist))]

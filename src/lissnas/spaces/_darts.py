@@ -11,7 +11,7 @@ from itertools import combinations
 import numpy as np
 
 from lissnas._random import SeedLike, check_random_state
-from lissnas.spaces._base import SearchSpace
+from lissnas.spaces._base import SearchSpace, check_neighbor_args
 
 #: Operations in NAS-Bench-301's (and NASLib's compact genotype's) order.
 DARTS_OPS = (
@@ -179,6 +179,7 @@ class DARTSSpace(SearchSpace):
     ) -> np.ndarray:
         """Distinct neighbours within ``max_distance``: all at distance 1 when ``limit`` is
         ``None`` and ``max_distance == 1``, otherwise ``limit`` random walks (required)."""
+        check_neighbor_args(max_distance, limit)
         X = self.validate(arch)
         if len(X) != 1:
             raise ValueError(f"neighbors takes one architecture, got {len(X)}")

@@ -30,8 +30,8 @@ from itertools import permutations
 import numpy as np
 from scipy import sparse
 
-from lissnas._random import SeedLike, check_random_state
-from lissnas.spaces._base import SearchSpace, per_arch_table
+from lissnas._random import SeedLike
+from lissnas.spaces._base import SearchSpace, check_neighbor_args, per_arch_table, subsample
 
 #: The 9 link patterns of NAS-Bench-Graph; an architecture stores the index of its pattern.
 NBGRAPH_LINKS: tuple[tuple[int, int, int, int], ...] = (
@@ -325,20 +325,13 @@ class NBGraphSpace(SearchSpace):
         limit: int | None = None,
     ) -> np.ndarray:
         """Canonical architectures 1..``max_distance`` single changes away, nearest first."""
-        if isinstance(max_distance, bool) or not isinstance(max_distance, int | np.integer):
-            raise ValueError(f"max_distance must be an int, got {max_distance!r}")
-        if max_distance < 1:
-            raise ValueError(f"max_distance must be >= 1, got {max_distance}")
-        if limit is not None and (isinstance(limit, bool) or limit < 0):
-            raise ValueError(f"limit must be >= 0 or None, got {limit!r}")
+        check_neighbor_args(max_distance, limit)
         own = int(self.class_index(arch)[0])
         classes, dist = self._ball(own, int(max_distance))
         keep = classes != own
         classes, dist = classes[keep], dist[keep]
-        if limit is not None and len(classes) > limit:
-            rng = check_random_state(seed)
-            pick = np.sort(rng.choice(len(classes), size=limit, replace=False))
-            classes, dist = classes[pick], dist[pick]
+        pick = subsample(len(classes), limit, seed)
+        classes, dist = classes[pick], dist[pick]
         order = np.lexsort((classes, dist))
         return self._tables.representatives[classes[order]]
 

@@ -8,8 +8,8 @@ from itertools import permutations
 
 import numpy as np
 
-from lissnas._random import SeedLike, check_random_state
-from lissnas.spaces._base import SearchSpace, hamming_ball
+from lissnas._random import SeedLike
+from lissnas.spaces._base import SearchSpace, check_neighbor_args, hamming_ball, subsample
 
 #: Intermediate-node operations in the official ``available_ops`` order (the hash labels).
 NB101_OPS = ("conv3x3-bn-relu", "conv1x1-bn-relu", "maxpool3x3")
@@ -209,8 +209,7 @@ class NB101Space(SearchSpace):
 
         Candidates are the cell with up to ``max_distance`` edge flips and op changes (nodes
         brought to life take any op), filtered by ``distance``."""
-        if max_distance < 1:
-            raise ValueError(f"max_distance must be >= 1, got {max_distance}")
+        check_neighbor_args(max_distance, limit)
         if max_distance > 3:
             raise ValueError(f"nb101 neighbors supports max_distance <= 3, got {max_distance}")
         center = self.canonical(arch)[0]
@@ -231,10 +230,7 @@ class NB101Space(SearchSpace):
         cand = self.unique(cand[self._validity(cand)[0]])
         dist = self._distances(center, cand)  # pruning can remove more than was changed
         cand = cand[(dist >= 1) & (dist <= max_distance)]
-        if limit is not None and len(cand) > limit:
-            rng = check_random_state(seed)
-            cand = cand[np.sort(rng.choice(len(cand), size=limit, replace=False))]
-        return cand
+        return cand[subsample(len(cand), limit, seed)]
 
     def distance(self, a: np.ndarray | Sequence[int], b: np.ndarray | Sequence[int]) -> int:
         """Edit distance between the pruned cells: the fewest edge additions/removals and

@@ -9,8 +9,8 @@ from itertools import pairwise
 
 import numpy as np
 
-from lissnas._random import SeedLike, check_random_state
-from lissnas.spaces._base import SearchSpace, hamming_ball
+from lissnas._random import SeedLike
+from lissnas.spaces._base import SearchSpace, check_neighbor_args, hamming_ball, subsample
 
 #: Operations in the official NAS-Bench-201 order; an architecture stores these indices.
 NB201_OPS = ("none", "skip_connect", "nor_conv_1x1", "nor_conv_3x3", "avg_pool_3x3")
@@ -112,16 +112,12 @@ class _CellClassSpace(SearchSpace):
         seed: SeedLike = None,
         limit: int | None = None,
     ) -> np.ndarray:
-        if max_distance < 1:
-            raise ValueError(f"max_distance must be >= 1, got {max_distance}")
+        check_neighbor_args(max_distance, limit)
         own = int(self.class_index(arch)[0])
         balls = [hamming_ball(m, self.cardinalities, max_distance) for m in self._members[own]]
         classes = np.unique(self._class_of_cell[self.keys(np.vstack(balls))])
         classes = classes[classes != own]
-        if limit is not None and len(classes) > limit:
-            rng = check_random_state(seed)
-            classes = np.sort(rng.choice(classes, size=limit, replace=False))
-        return self._representatives[classes]
+        return self._representatives[classes[subsample(len(classes), limit, seed)]]
 
     def distance(self, a: np.ndarray | Sequence[int], b: np.ndarray | Sequence[int]) -> int:
         ma = self._members[int(self.class_index(a)[0])]

@@ -8,8 +8,8 @@ from functools import cached_property
 
 import numpy as np
 
-from lissnas._random import SeedLike, check_random_state
-from lissnas.spaces._base import SearchSpace
+from lissnas._random import SeedLike
+from lissnas.spaces._base import SearchSpace, check_neighbor_args, subsample
 from lissnas.spaces._nb201 import NB201_EDGES, NB201Space, _CellClassSpace
 
 #: Micro-cell operations in TransNAS-Bench-101's string codes (0 zero, 1 skip, 2 conv1x1,
@@ -141,14 +141,10 @@ class TransNASMacroSpace(SearchSpace):
         seed: SeedLike = None,
         limit: int | None = None,
     ) -> np.ndarray:
-        if max_distance < 1:
-            raise ValueError(f"max_distance must be >= 1, got {max_distance}")
+        check_neighbor_args(max_distance, limit)
         d = _levenshtein(self.validate(arch)[:1], self._all)[0]
         found = np.flatnonzero((d >= 1) & (d <= max_distance))
-        if limit is not None and len(found) > limit:
-            rng = check_random_state(seed)
-            found = np.sort(rng.choice(found, size=limit, replace=False))
-        return self._all[found]
+        return self._all[found[subsample(len(found), limit, seed)]]
 
     def distance(self, a: np.ndarray | Sequence[int], b: np.ndarray | Sequence[int]) -> int:
         return int(_levenshtein(self.validate(a)[:1], self.validate(b)[:1])[0, 0])

@@ -11,7 +11,6 @@ loads examples/nbmacro/space.yaml with ``load_space`` and the CSV with
 
 from __future__ import annotations
 
-import argparse
 import subprocess
 import sys
 import tempfile
@@ -19,10 +18,10 @@ from pathlib import Path
 
 import numpy as np
 
+from _common import make_parser, write_markdown
 from lissnas.benchmarks import PerformanceSource, load_benchmark, load_evaluations
 from lissnas.evaluation import summarize
 from lissnas.shrink import LISSNAS
-from lissnas.shrink._result import atomic_write_text
 from lissnas.spaces import load_space
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -42,10 +41,8 @@ def run(source: PerformanceSource, seeds: int) -> list[dict[str, float]]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = make_parser(__doc__, str(ROOT / "results" / "byo_nbmacro.md"))
     parser.add_argument("--seeds", type=int, default=10)
-    parser.add_argument("--data-dir", default=None)
-    parser.add_argument("--out", default=str(ROOT / "results" / "byo_nbmacro.md"))
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as tmp:
         csv_path = Path(tmp) / "evals.csv"
@@ -83,11 +80,9 @@ def main(argv: list[str] | None = None) -> int:
         "",
         "Per-seed members and metrics identical between the two sources: "
         + ("**yes**" if same else "**no**"),
-        "",
     ]
-    markdown = "\n".join(lines)
-    atomic_write_text(Path(args.out), markdown)
-    print(markdown)
+    print("\n".join(lines))
+    write_markdown(args.out, lines)
     return 0 if same else 1
 
 

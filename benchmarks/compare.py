@@ -12,26 +12,17 @@ random search, regularised evolution and local search on the full space.
 
 from __future__ import annotations
 
-import argparse
 import json
 import math
 import time
 from pathlib import Path
 
+from _common import BENCHMARKS, atomic_write_text, make_parser, write_markdown
 from lissnas.benchmarks import load_benchmark
 from lissnas.compare import compare_methods, downstream_queries
 from lissnas.compare._compare import build_shrinker
 from lissnas.shrink import SHRINKERS
-from lissnas.shrink._result import atomic_write_text
 
-BENCHMARKS = (
-    "nb201-cifar10-test",
-    "nb201-cifar100-test",
-    "nbmacro-cifar10",
-    "nbgraph-cora",
-    "nbgraph-citeseer",
-    "nbgraph-photo",
-)
 DOWNSTREAM_BENCHMARK = "nb201-cifar10-test"
 #: LISSNAS with a small ground-truth budget used as a search: a third of the budget up front,
 #: then 5 active queries per iteration on the best candidates.
@@ -43,7 +34,7 @@ def _downstream_params(budget: int) -> dict[str, float]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
+    parser = make_parser(__doc__, "results/comparison.md")
     parser.add_argument("--seeds", type=int, default=10)
     parser.add_argument("--gt-budget", type=int, default=200)
     parser.add_argument("--target-size", type=int, default=200)
@@ -55,8 +46,6 @@ def main() -> None:
         "small-budget configuration SMALL_BUDGET).",
     )
     parser.add_argument("--skip-downstream", action="store_true")
-    parser.add_argument("--data-dir", default=None)
-    parser.add_argument("--out", default="results/comparison.md")
     args = parser.parse_args()
     methods = list(SHRINKERS)
     shrinkers = [m for m in methods if m != "query-all"]
@@ -138,11 +127,9 @@ def main() -> None:
             "",
         ]
     lines += sections
-    out = Path(args.out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    atomic_write_text(out, "\n".join(lines) + "\n")
+    out = write_markdown(args.out, lines)
     atomic_write_text(out.with_suffix(".json"), json.dumps(docs, indent=1) + "\n")
-    print(f"wrote {out}; LISSNAS best on {n_wins}/{len(wins)}")
+    print(f"wrote {out.with_suffix('.json')}; LISSNAS best on {n_wins}/{len(wins)}")
 
 
 if __name__ == "__main__":

@@ -17,10 +17,10 @@ import tempfile
 import time
 from pathlib import Path
 
+from _common import write_markdown
 from lissnas.benchmarks import load_benchmark
 from lissnas.evaluation import evaluate_result
 from lissnas.shrink import LISSNAS
-from lissnas.shrink._result import atomic_write_text
 
 
 def main() -> None:
@@ -52,12 +52,9 @@ def main() -> None:
         "|---|---|",
         f"| `evaluate_result` in process (5 runs) | {statistics.median(in_process):.3f} |",
         f"| `lissnas evaluate RESULT --json`, subprocess incl. start-up (3 runs) | {statistics.median(cli):.2f} |",
-        "",
     ]
     print("\n".join(lines))
-    out = Path("results/evaluate_speed.md")
-    out.parent.mkdir(parents=True, exist_ok=True)
-    atomic_write_text(out, "\n".join(lines))
+    write_markdown("results/evaluate_speed.md", lines)
 
 
 if __name__ == "__main__":

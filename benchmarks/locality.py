@@ -9,28 +9,14 @@ Figure 2 and Table 8 (``lissnas.analysis.analyze_locality``).
 
 from __future__ import annotations
 
-import argparse
-from pathlib import Path
-
+from _common import BENCHMARKS, make_parser, write_markdown
 from lissnas.analysis import analyze_locality
 from lissnas.benchmarks import load_benchmark
-from lissnas.shrink._result import atomic_write_text
-
-BENCHMARKS = (
-    "nb201-cifar10-test",
-    "nb201-cifar100-test",
-    "nbmacro-cifar10",
-    "nbgraph-cora",
-    "nbgraph-citeseer",
-    "nbgraph-photo",
-)
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
+    parser = make_parser(__doc__, "results/locality.md")
     parser.add_argument("--samples", type=int, default=1000)
-    parser.add_argument("--data-dir", default=None)
-    parser.add_argument("--out", default="results/locality.md")
     args = parser.parse_args()
     lines = [
         "# Locality",
@@ -59,10 +45,7 @@ def main() -> None:
         )
         lines.append(f"| {name} | {rwa} | {aad} | {'yes' if found.preserves_locality else 'no'} |")
         print(lines[-1], flush=True)
-    out = Path(args.out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    atomic_write_text(out, "\n".join(lines) + "\n")
-    print(f"wrote {out}")
+    write_markdown(args.out, lines)
 
 
 if __name__ == "__main__":

@@ -46,6 +46,8 @@ from pathlib import Path
 
 import numpy as np
 
+from _common import atomic_write_text, write_markdown
+
 #: batch_size is the standalone (truth) training's; supernets use supernet_batch_size and lr
 PRESETS = {
     # 2 CPU cores, under an hour: small networks, small data, 2 runs per truth architecture
@@ -115,7 +117,6 @@ def ground_truth(path: Path, archs: np.ndarray, cfg: dict, train, test) -> None:
     and commands beside it (``.json``). A table made with the same settings is reused, or
     extended when it has fewer runs (only the missing runs are trained)."""
     from lissnas.oneshot import make_ground_truth, read_truth_runs
-    from lissnas.shrink._result import atomic_write_text
     from lissnas.spaces import NB201Space
 
     sidecar: dict = {"seconds": {}, "commands": {}}
@@ -211,7 +212,6 @@ def main() -> None:
         train_supernet,
     )
     from lissnas.shrink import ShrinkResult
-    from lissnas.shrink._result import atomic_write_text
     from lissnas.spaces import NB201_OPS, NB201Space
 
     space = NB201Space()
@@ -450,12 +450,11 @@ def main() -> None:
             for n in (1, 2)
             if f"naslid{n}_regions" in r
         ),
-        "",
     ]
     print("\n".join(lines))
-    out = Path(args.out or ("results/oneshot.md" if tag == "cpu" else f"results/oneshot_{tag}.md"))
-    out.parent.mkdir(parents=True, exist_ok=True)
-    atomic_write_text(out, "\n".join(lines))
+    write_markdown(
+        args.out or ("results/oneshot.md" if tag == "cpu" else f"results/oneshot_{tag}.md"), lines
+    )
 
 
 if __name__ == "__main__":

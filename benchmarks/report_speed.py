@@ -16,11 +16,11 @@ import tempfile
 import time
 from pathlib import Path
 
+from _common import write_markdown
 from lissnas.analysis import analyze_locality
 from lissnas.benchmarks import load_benchmark
 from lissnas.report import write_report
 from lissnas.shrink import LISSNAS
-from lissnas.shrink._result import atomic_write_text
 
 FLAGS = (
     "--headless",
@@ -80,12 +80,9 @@ def main() -> None:
         "|---|---|",
         f"| build and write the HTML ({size_mb:.1f} MB, plotly inlined) | {statistics.median(build):.2f} |",
         f"| render in headless Chromium until every figure is drawn (start-up included) | {statistics.median(render):.2f} |",
-        "",
     ]
     print("\n".join(lines))
-    out = Path("results/report_speed.md")
-    out.parent.mkdir(parents=True, exist_ok=True)
-    atomic_write_text(out, "\n".join(lines))
+    write_markdown("results/report_speed.md", lines)
 
 
 if __name__ == "__main__":

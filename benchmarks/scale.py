@@ -17,9 +17,7 @@ Usage: ``LISSNAS_DATA_DIR=../shared/data python benchmarks/scale.py [--target-si
 
 from __future__ import annotations
 
-import argparse
 import json
-import os
 import resource
 import subprocess
 import sys
@@ -30,20 +28,19 @@ from pathlib import Path
 import numpy as np
 from scipy.stats import kendalltau, spearmanr
 
+from _common import make_parser, write_markdown
 from lissnas.benchmarks import load_benchmark
 from lissnas.benchmarks._data import find_data_file
 from lissnas.predictors import XGBoostPredictor
 from lissnas.shrink import ShrinkResult
-from lissnas.shrink._result import atomic_write_text
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = make_parser(__doc__, "results/scale.md")
     parser.add_argument("--target-size", type=int, default=100_000)
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--out", default="results/scale.md")
     args = parser.parse_args()
-    data_dir = os.environ.get("LISSNAS_DATA_DIR")
+    data_dir = args.data_dir
 
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "nb301.json"
@@ -51,6 +48,8 @@ def main() -> None:
             "lissnas", "shrink", "--benchmark", "nb301", "--target-size", str(args.target_size),
             "--seed", str(args.seed), "--out", str(path),
         ]  # fmt: skip
+        if data_dir:
+            command += ["--data-dir", data_dir]
         start = time.perf_counter()
         subprocess.run(
             [sys.executable, "-m", "lissnas.cli", *command[1:]], check=True, capture_output=True
@@ -121,12 +120,9 @@ def main() -> None:
         "",
         f"Surrogate vs the {len(truth)} trained cells of NASLib's `zc_nasbench301.json` "
         f"(validation accuracy): Kendall tau {tau:.3f}, Spearman {rho:.3f}.",
-        "",
     ]
     print("\n".join(lines))
-    out = Path(args.out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    atomic_write_text(out, "\n".join(lines))
+    write_markdown(args.out, lines)
 
 
 if __name__ == "__main__":

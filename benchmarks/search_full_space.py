@@ -6,25 +6,20 @@ Usage: ``LISSNAS_DATA_DIR=../shared/data python benchmarks/search_full_space.py 
 
 from __future__ import annotations
 
-import argparse
-from pathlib import Path
-
 import numpy as np
 
+from _common import make_parser, write_markdown
 from lissnas.benchmarks import load_benchmark
 from lissnas.search import run_search
-from lissnas.shrink._result import atomic_write_text
 
 BENCHMARKS = ("nb201-cifar10-test", "nb201-cifar100-test")
 STRATEGIES = ("random", "evolution", "local")
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
+    parser = make_parser(__doc__, "results/search.md")
     parser.add_argument("--seeds", type=int, default=50)
     parser.add_argument("--budget", type=int, default=1000)
-    parser.add_argument("--data-dir", default=None)
-    parser.add_argument("--out", default="results/search.md")
     args = parser.parse_args()
     lines = [
         "# Black-box search on the full space",
@@ -56,10 +51,7 @@ def main() -> None:
                 f"| {name} | {strategy} | {shown} | {lo:.0f}-{hi:.0f} | {reached}/{args.seeds} |"
             )
             print(lines[-1], flush=True)
-    out = Path(args.out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    atomic_write_text(out, "\n".join(lines) + "\n")
-    print(f"wrote {out}")
+    write_markdown(args.out, lines)
 
 
 if __name__ == "__main__":

@@ -10,28 +10,18 @@ how the defaults were chosen, and the CLI's wall time with defaults is measured 
 
 from __future__ import annotations
 
-import argparse
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import numpy as np
 
+from _common import BENCHMARKS, make_parser, write_markdown
 from lissnas.benchmarks import load_benchmark
 from lissnas.evaluation import summarize
 from lissnas.metrics import flops_coverage, pareto_retention
 from lissnas.shrink import LISSNAS
-from lissnas.shrink._result import atomic_write_text
 
-BENCHMARKS = (
-    "nb201-cifar10-test",
-    "nb201-cifar100-test",
-    "nbmacro-cifar10",
-    "nbgraph-cora",
-    "nbgraph-citeseer",
-    "nbgraph-photo",
-)
 FLOPS_BENCHMARKS = ("nb201-cifar10-test", "nb201-cifar100-test", "nbmacro-cifar10")
 SWEEP = {
     "default": {},
@@ -118,10 +108,8 @@ HEADER = (
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
+    parser = make_parser(__doc__, "results/shrink_quality.md")
     parser.add_argument("--seeds", type=int, default=10)
-    parser.add_argument("--data-dir", default=None)
-    parser.add_argument("--out", default="results/shrink_quality.md")
     args = parser.parse_args()
 
     lines = [
@@ -173,10 +161,7 @@ def main() -> None:
         "",
     ]
     print(lines[-2])
-    out = Path(args.out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    atomic_write_text(out, "\n".join(lines) + "\n")
-    print(f"wrote {out}")
+    write_markdown(args.out, lines)
 
 
 if __name__ == "__main__":

@@ -8,14 +8,8 @@ Default LISSNAS (200 ground-truth queries, 200 members), the columns of
 
 from __future__ import annotations
 
-import argparse
-import sys
-from pathlib import Path
-
+from _common import make_parser, write_markdown
 from lissnas.shrink import LISSNAS
-from lissnas.shrink._result import atomic_write_text
-
-sys.path.insert(0, str(Path(__file__).parent))
 from shrink_quality import HEADER, fmt, run
 
 TASKS = (
@@ -25,9 +19,8 @@ TASKS = (
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = make_parser(__doc__, "results/transnas_quality.md")
     parser.add_argument("--seeds", type=int, default=10)
-    parser.add_argument("--out", default="results/transnas_quality.md")
     args = parser.parse_args()
     lines = [
         "# LISSNAS on TransNAS-Bench-101 (micro and macro, 7 tasks)",
@@ -42,11 +35,11 @@ def main() -> None:
     for kind in ("micro", "macro"):
         for task in TASKS:
             name = f"tnb101-{kind}-{task}"
-            lines.append(f"| {name} | default | {fmt(run(name, LISSNAS(), args.seeds, None))} |")
+            lines.append(
+                f"| {name} | default | {fmt(run(name, LISSNAS(), args.seeds, args.data_dir))} |"
+            )
             print(lines[-1], flush=True)
-    out = Path(args.out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    atomic_write_text(out, "\n".join(lines) + "\n")
+    write_markdown(args.out, lines)
 
 
 if __name__ == "__main__":

@@ -158,7 +158,7 @@ def evaluate(
     )
     scores = oneshot.ranking_correlation(estimates, values)
     if out is not None:
-        from lissnas.shrink._result import atomic_write_text
+        from lissnas._io import atomic_write_text
 
         lines = ["arch,truth,estimate"] + [
             f'"{a}",{t:.4f},{e:.4f}'
@@ -205,7 +205,7 @@ def search(
     for text, score in zip(best, found.scores[:top], strict=True):
         console.print(f"{score:7.2f}  {text}", highlight=False)
     if out is not None:
-        from lissnas.shrink._result import atomic_write_text
+        from lissnas._io import atomic_write_text
 
         lines = ["arch,estimate"] + [
             f'"{a}",{s:.4f}' for a, s in zip(best, found.scores[:top], strict=True)
@@ -349,7 +349,7 @@ def split(
         archs, values = oneshot.read_truth(truth, net.space)
         estimates = parts.evaluate(archs, data, val, device=device)
         summary["ranking"] = oneshot.ranking_correlation(estimates, values)
-    from lissnas.shrink._result import atomic_write_text
+    from lissnas._io import atomic_write_text
 
     atomic_write_text(out / "split.json", json.dumps(summary, indent=2))
     console.print_json(json.dumps(summary))

@@ -284,9 +284,9 @@ def locality(
 ) -> None:
     """Locality of a space: random-walk autocorrelation by lag and absolute accuracy
     difference by edit distance and change type (the paper's Figure 2 and Table 8)."""
+    from lissnas._io import atomic_write_text
     from lissnas.analysis import analyze_locality
     from lissnas.benchmarks import load_benchmark
-    from lissnas.shrink._result import atomic_write_text
 
     try:
         if out is not None:
@@ -350,10 +350,10 @@ def compare(
     ] = False,
 ) -> None:
     """Compare shrinkers at identical budgets, seeds and target size (Wilcoxon vs LISSNAS)."""
+    from lissnas._io import atomic_write_text
     from lissnas.benchmarks import load_benchmark
     from lissnas.compare import compare_methods
     from lissnas.shrink import SHRINKERS
-    from lissnas.shrink._result import atomic_write_text
 
     names = [m.strip() for m in methods.split(",") if m.strip()] or list(SHRINKERS)
     try:

@@ -9,12 +9,12 @@ from typing import Any
 
 import numpy as np
 
+from lissnas._io import atomic_write_text
 from lissnas.analysis import table_lookup
 from lissnas.benchmarks import PerformanceSource
 from lissnas.evaluation import evaluate_result
 from lissnas.metrics import error_edf, pareto_front
 from lissnas.shrink import ShrinkResult
-from lissnas.shrink._result import atomic_write_text
 
 _COLORS = ("#d62728", "#1f77b4", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2")
 _LAYOUT = {"template": "plotly_white", "font": {"size": 14}, "height": 460, "margin": {"t": 60}}

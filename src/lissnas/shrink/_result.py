@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from lissnas._io import atomic_write_text
 from lissnas.spaces import SearchSpace
 
 FORMAT = "lissnas.shrink_result"
@@ -127,20 +127,3 @@ class ShrinkResult:
         if len(kwargs["members"]) != len(kwargs["member_scores"]):
             raise ValueError(f"{path}: 'members' and 'member_scores' differ in length")
         return cls(**kwargs)
-
-
-def atomic_write_text(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` through a temporary file in the same folder, so that a
-    failure never leaves a partial file; ``OSError`` says why the folder is unwritable."""
-    folder = path.parent if str(path.parent) else Path(".")
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-    umask = os.umask(0)
-    os.umask(umask)
-    try:
-        os.chmod(tmp, 0o666 & ~umask)
-        with os.fdopen(fd, "w") as handle:
-            handle.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise

@@ -14,13 +14,13 @@ from pathlib import Path
 
 import numpy as np
 
+from lissnas._io import atomic_write_text
 from lissnas._random import SeedLike, check_random_state
 from lissnas.oneshot._data import ImageData
 from lissnas.oneshot._evaluate import accuracy
 from lissnas.oneshot._sampler import ArchSampler
 from lissnas.oneshot._supernet import build_supernet
 from lissnas.oneshot._train import train_supernet
-from lissnas.shrink._result import atomic_write_text
 from lissnas.spaces import SearchSpace
 
 TRUTH_COLUMNS = ("arch", "accuracy", "params")
@@ -263,21 +263,26 @@ def make_ground_truth(
         train_standalone, space, epochs=epochs, width=width, depth=depth,
         batch_size=batch_size, lr=lr, device=device,
     )  # fmt: skip
+
+    def rows(keys: Iterable[str]) -> list[StandaloneResult]:
+        """Results of the architectures ``keys`` from what ``known`` holds for them."""
+        results = []
+        for text in keys:
+            params, runs = known[text]
+            values = tuple(runs[r] for r in sorted(runs))
+            runs_kept = values if repeats > 1 else ()
+            results.append(StandaloneResult(text, float(np.mean(values)), params, runs_kept))
+        return results
+
     for text, run, value, params in _run_jobs(jobs, fit, train, test, workers):
         known.setdefault(text, (params, {}))[1][run] = round(value, 4)
         if len(known[text][1]) == repeats:
-            write_truth(out, [_row(t, *known[t], repeats) for t in known])
+            write_truth(out, rows(known))
             if on_result is not None:
-                on_result(_row(text, *known[text], repeats))
+                on_result(*rows([text]))
     chosen_texts = set(texts)
-    order = texts + [t for t in known if t not in chosen_texts]
-    write_truth(out, [_row(t, *known[t], repeats) for t in order])
-    return [_row(t, *known[t], repeats) for t in texts]
-
-
-def _row(text: str, params: int, runs: dict[int, float], repeats: int) -> StandaloneResult:
-    values = tuple(runs[r] for r in sorted(runs))
-    return StandaloneResult(text, float(np.mean(values)), params, values if repeats > 1 else ())
+    write_truth(out, rows(texts + [t for t in known if t not in chosen_texts]))
+    return rows(texts)
 
 
 _worker_data: tuple[ImageData, ImageData] | None = None

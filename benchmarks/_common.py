@@ -19,15 +19,14 @@ BENCHMARKS = (
 )
 
 
-def make_parser(doc: str | None, out: str, data_dir: bool = True) -> argparse.ArgumentParser:
-    """A parser described by ``doc``'s first line, with ``--out`` (default ``out``) and,
-    with ``data_dir``, ``--data-dir`` (default: ``LISSNAS_DATA_DIR``)."""
+def make_parser(doc: str | None, out: str) -> argparse.ArgumentParser:
+    """A parser described by ``doc``'s first line, with ``--out`` (default ``out``) and
+    ``--data-dir`` (default: ``LISSNAS_DATA_DIR``)."""
     parser = argparse.ArgumentParser(description=(doc or "").strip().splitlines()[0])
     parser.add_argument("--out", default=out, help="report path (default: %(default)s)")
-    if data_dir:
-        parser.add_argument(
-            "--data-dir", default=None, help="benchmark data folder (default: LISSNAS_DATA_DIR)"
-        )
+    parser.add_argument(
+        "--data-dir", default=None, help="benchmark data folder (default: LISSNAS_DATA_DIR)"
+    )
     return parser
 
 

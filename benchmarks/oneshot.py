@@ -27,7 +27,9 @@ is made here: architectures trained standalone (``lissnas.oneshot.make_ground_tr
 
 ``--phase truth`` only builds the tables and ``--phase supernets`` only uses them (both in
 ``--work``), so a long run can be cut in two; ``--phase report`` only rewrites the
-Markdown from the rows already measured. The file names the command of every part. The
+Markdown from the rows already measured, ranking their estimates against the truth asked
+for: tables of other settings live under their own ``--truth-tag`` (say, a longer
+``--truth-epochs``), and the same supernets' estimates can be ranked against them. The file names the command of every part. The
 CPU preset writes ``results/oneshot.md``; other presets and tags ``results/oneshot_<tag>.md``.
 """
 
@@ -157,6 +159,41 @@ def params_tau(path: Path, space, accuracy: np.ndarray) -> float:
     return ranking_correlation(read_truth_params(path, space), accuracy)["kendall_tau"]
 
 
+def rank_against(
+    row: dict, tables: dict, *, truth: str, repeats: int, made: str, work: Path, space
+) -> dict:
+    """``row`` with its correlations recomputed from its estimates against the truth tables
+    ``truth`` (``{"shrunk"|"full": (archs, accuracy)}``, means of ``repeats`` runs).
+
+    The tables may be others than the row was measured against (``made`` for rows that do
+    not say: their preset's) if they hold the same architectures in the same order. A row
+    without estimates (an older one) is kept as measured, so it must have been ranked against
+    these very tables."""
+    from lissnas.oneshot import ranking_correlation, read_truth_runs
+
+    made = row.get("truth", made)
+    if "estimates" not in row:
+        if (made, row["truth_repeats"]) != (truth, repeats):
+            raise SystemExit(
+                f"seed {row['seed']}'s row was ranked against truth {made!r} of "
+                f"{row['truth_repeats']} runs and keeps no estimates to rank again: "
+                f"pass --truth-tag {made} --truth-repeats {row['truth_repeats']}"
+            )
+        return row
+    row = dict(row)
+    for key, estimates in row["estimates"].items():
+        kind = key.rsplit("_", 1)[1]
+        archs, accuracy = tables[kind]
+        source = work / f"truth_{kind}_{made}.csv"
+        if made != truth and not np.array_equal(read_truth_runs(source, space)[0], archs):
+            raise SystemExit(
+                f"seed {row['seed']}'s {key} estimates are of the architectures of {source}, "
+                f"truth_{kind}_{truth}.csv holds others: make it with the same --truth-archs"
+            )
+        row[key] = ranking_correlation(estimates, accuracy)
+    return {**row, "truth": truth, "truth_repeats": repeats}
+
+
 def lid_stages(epochs: int) -> dict[int, list[int]]:
     """NAS-LID schedules after the warm-up, by number of levels: epochs per sub-supernet at
     each level, ``epochs`` in total (2^level sub-supernets at level ``level``). With two
@@ -181,13 +218,20 @@ def main() -> None:
     parser.add_argument(
         "--out",
         default=None,
-        help="default: results/oneshot.md (cpu), else results/oneshot_<tag>.md",
+        help="default: results/oneshot.md (cpu), else results/oneshot_<tag>.md; with "
+        "--truth-tag, _truth-<name> before .md",
     )
     parser.add_argument(
         "--tag",
         default=None,
         help="name of the supernet rows and of the output (default: the preset); a run that "
         "changes supernet settings needs its own tag, the truth tables stay the preset's",
+    )
+    parser.add_argument(
+        "--truth-tag",
+        default=None,
+        help="name of the truth tables, truth_{shrunk,full}_<name>.csv (default: the preset); "
+        "tables made with other settings (--truth-epochs, ...) need their own",
     )
     parser.add_argument("--first-seed", type=int, default=0, help="seeds first..first+seeds-1")
     for key, value in PRESETS["cpu"].items():
@@ -225,8 +269,9 @@ def main() -> None:
     result = ShrinkResult.load(members_path)
     members = result.architectures(space)
     rng = np.random.default_rng(0)
-    truth_s = work / f"truth_shrunk_{args.preset}.csv"
-    truth_f = work / f"truth_full_{args.preset}.csv"
+    truth_tag = args.truth_tag or args.preset
+    truth_s = work / f"truth_shrunk_{truth_tag}.csv"
+    truth_f = work / f"truth_full_{truth_tag}.csv"
     train = load_fashion_mnist(args.data_root, subset=cfg["subset"], seed=0)
     val = load_fashion_mnist(args.data_root, train=False, subset=cfg["val_subset"], seed=0)
     if args.phase in ("all", "truth"):
@@ -300,20 +345,20 @@ def main() -> None:
         rows.append({
             "seed": seed,
             **{k: ranking_correlation(v, truth[k]) for k, v in estimates.items()}, **regions,
-            "truth_repeats": cfg["truth_repeats"],
+            "truth": truth_tag, "truth_repeats": cfg["truth_repeats"],
             "estimates": {k: np.round(v, 4).tolist() for k, v in estimates.items()},
             "seconds": time.perf_counter() - started, "command": COMMAND,
         })  # fmt: skip
         atomic_write_text(work / f"rows_{tag}_seed{seed}.json", json.dumps(rows[-1]))
         print(json.dumps(rows[-1]))
-    # every seed measured so far with this preset (runs may be split over --first-seed)
-    rows = [json.loads(p.read_text()) for p in sorted(work.glob(f"rows_{tag}_seed*.json"))]
-    stale = sorted({r["truth_repeats"] for r in rows} - {cfg["truth_repeats"]})
-    if stale:
-        raise SystemExit(
-            f"rows_{tag}_seed*.json were ranked against truth of {stale} runs, this run "
-            f"has --truth-repeats {cfg['truth_repeats']}: pass that, or another --tag"
-        )
+    # every seed measured so far with this tag (runs may be split over --first-seed), ranked
+    # against this run's truth
+    truth_tables = {"shrunk": (archs_s, acc_s), "full": (archs_f, acc_f)}
+    rows = [
+        rank_against(json.loads(p.read_text()), truth_tables, truth=truth_tag, made=args.preset,
+                     repeats=cfg["truth_repeats"], work=work, space=space)
+        for p in sorted(work.glob(f"rows_{tag}_seed*.json"))
+    ]  # fmt: skip
     seconds = sum(r["seconds"] for r in rows)
     sidecars = [sidecar_s, sidecar_f]
     # what the tables took to reach the runs used here: time, and the commands on the way
@@ -453,7 +498,12 @@ def main() -> None:
     ]
     print("\n".join(lines))
     write_markdown(
-        args.out or ("results/oneshot.md" if tag == "cpu" else f"results/oneshot_{tag}.md"), lines
+        args.out
+        or "results/{}{}.md".format(
+            "oneshot" if tag == "cpu" else f"oneshot_{tag}",
+            "" if truth_tag == args.preset else f"_truth-{truth_tag}",
+        ),
+        lines,
     )
 
 

@@ -9,7 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from lissnas.oneshot import read_truth_runs
+from lissnas.oneshot import ranking_correlation, read_truth_runs
 from lissnas.spaces import NB201Space
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -58,9 +58,35 @@ def test_oneshot_benchmark_runs_every_comparison(tmp_path, fashion_dir):
     assert set(sidecar["seconds"]) == set(sidecar["commands"]) == {"2", "3"}
     assert run([*base, "--phase", "report", "--truth-repeats", "2"]).returncode == 0
     assert "| comparison | r=1 | r=2 | r=3 |" in out.read_text()
+
+    # the same estimates ranked against all three runs: the taus are recomputed
+    assert run([*base, "--phase", "report", "--truth-repeats", "3"]).returncode == 0
+    expected = ranking_correlation(row["estimates"]["oneshot_on_full"], after[1].mean(axis=1))
+    assert f"| {expected['kendall_tau']:.3f} |" in out.read_text()
+    assert "trained standalone 3 times" in out.read_text()
+
+    # ... and against tables of other settings under their own --truth-tag (default name)
+    longer = [*base[: base.index("--out")], *base[base.index("--out") + 2 :]]
+    longer = [*longer, "--truth-tag", "long", "--truth-epochs", "2", "--truth-repeats", "1"]
+    assert run([*longer, "--phase", "truth"]).returncode == 0
+    assert run([*longer, "--phase", "report"], cwd=tmp_path).returncode == 0
+    report = (tmp_path / "results" / "oneshot_truth-long.md").read_text()
+    assert "for 2 epochs each" in report
+    long_truth = read_truth_runs(tmp_path / "work" / "truth_full_long.csv", NB201Space())
+    assert (long_truth[0] == after[0]).all()  # the same architectures, trained longer
+    expected = ranking_correlation(row["estimates"]["oneshot_on_full"], long_truth[1][:, 0])
+    assert f"| {expected['kendall_tau']:.3f} |" in report
+
+    # other architectures cannot be ranked with the estimates; nor can a row keeping none
+    fewer = [*longer[: longer.index("long")], "fewer", "--truth-archs", "3", *longer[-4:]]
+    assert run([*fewer, "--phase", "truth"]).returncode == 0
+    other = run([*fewer, "--phase", "report"], cwd=tmp_path)
+    assert other.returncode != 0 and "holds others" in other.stderr
+    row_path = tmp_path / "work" / "rows_cpu_seed0.json"
+    row_path.write_text(json.dumps({k: v for k, v in row.items() if k != "estimates"}))
     stale = run([*base, "--phase", "report", "--truth-repeats", "3"])
-    assert stale.returncode != 0 and "ranked against truth of [2] runs" in stale.stderr
+    assert stale.returncode != 0 and "keeps no estimates" in stale.stderr
 
 
-def run(command: list[str]) -> subprocess.CompletedProcess:
-    return subprocess.run(command, capture_output=True, text=True, timeout=900)
+def run(command: list[str], cwd: Path | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run(command, capture_output=True, text=True, timeout=900, cwd=cwd)

@@ -354,11 +354,13 @@ def main() -> None:
     # every seed measured so far with this tag (runs may be split over --first-seed), ranked
     # against this run's truth
     truth_tables = {"shrunk": (archs_s, acc_s), "full": (archs_f, acc_f)}
+    measured = [json.loads(p.read_text()) for p in sorted(work.glob(f"rows_{tag}_seed*.json"))]
     rows = [
-        rank_against(json.loads(p.read_text()), truth_tables, truth=truth_tag, made=args.preset,
+        rank_against(row, truth_tables, truth=truth_tag, made=args.preset,
                      repeats=cfg["truth_repeats"], work=work, space=space)
-        for p in sorted(work.glob(f"rows_{tag}_seed*.json"))
+        for row in measured
     ]  # fmt: skip
+    beside = sorted({row.get("truth", args.preset) for row in measured} - {truth_tag})
     seconds = sum(r["seconds"] for r in rows)
     sidecars = [sidecar_s, sidecar_f]
     # what the tables took to reach the runs used here: time, and the commands on the way
@@ -439,10 +441,17 @@ def main() -> None:
         f"LISSNAS on `nb201-cifar10` (seed 0, {len(members)} members). Networks: NB201 cells, "
         f"C={cfg['width']}, N={cfg['depth']} cells per stage. Ground truth: "
         f"{len(acc_s)} shrunk-space members and {len(acc_f)} uniform full-space architectures "
-        f"trained standalone {cfg['truth_repeats']} times (seeds 0..{cfg['truth_repeats'] - 1}, "
+        f"trained standalone {cfg['truth_repeats']} time{'s' * (cfg['truth_repeats'] > 1)} (seeds 0..{cfg['truth_repeats'] - 1}, "
         f"common to all architectures) for {cfg['truth_epochs']} epochs each, accuracy the "
         f"mean of the runs (`lissnas supernet groundtruth --repeats`); standalone accuracy range {acc_s.min():.1f}-{acc_s.max():.1f} (members), "
-        f"{acc_f.min():.1f}-{acc_f.max():.1f} (uniform).",
+        f"{acc_f.min():.1f}-{acc_f.max():.1f} (uniform)."
+        + (
+            " The supernets were measured beside the truth tables "
+            + ", ".join(f"`{b}`" for b in beside)
+            + " (`--truth-tag`); their stored estimates are ranked here against these."
+            if beside
+            else ""
+        ),
         "",
         "How far the truth agrees with itself (Kendall tau between its runs; no supernet can be "
         f"expected to rank much better): members {agreement(runs_s)}; uniform "

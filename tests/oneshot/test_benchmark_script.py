@@ -71,7 +71,8 @@ def test_oneshot_benchmark_runs_every_comparison(tmp_path, fashion_dir):
     assert run([*longer, "--phase", "truth"]).returncode == 0
     assert run([*longer, "--phase", "report"], cwd=tmp_path).returncode == 0
     report = (tmp_path / "results" / "oneshot_truth-long.md").read_text()
-    assert "for 2 epochs each" in report
+    assert "trained standalone 1 time (" in report and "for 2 epochs each" in report
+    assert "measured beside the truth tables `cpu`" in report
     long_truth = read_truth_runs(tmp_path / "work" / "truth_full_long.csv", NB201Space())
     assert (long_truth[0] == after[0]).all()  # the same architectures, trained longer
     expected = ranking_correlation(row["estimates"]["oneshot_on_full"], long_truth[1][:, 0])

@@ -29,8 +29,10 @@ is made here: architectures trained standalone (``lissnas.oneshot.make_ground_tr
 ``--work``), so a long run can be cut in two; ``--phase report`` only rewrites the
 Markdown from the rows already measured, ranking their estimates against the truth asked
 for: tables of other settings live under their own ``--truth-tag`` (say, a longer
-``--truth-epochs``), and the same supernets' estimates can be ranked against them. The file names the command of every part. The
-CPU preset writes ``results/oneshot.md``; other presets and tags ``results/oneshot_<tag>.md``.
+``--truth-epochs``), and the same supernets' estimates can be ranked against them. The file
+names the command of every part. The CPU preset writes ``results/oneshot.md``; other
+presets and tags ``results/oneshot_<tag>.md``, with ``_truth-<name>`` before ``.md`` for
+another ``--truth-tag``.
 """
 
 from __future__ import annotations
@@ -159,17 +161,31 @@ def params_tau(path: Path, space, accuracy: np.ndarray) -> float:
     return ranking_correlation(read_truth_params(path, space), accuracy)["kendall_tau"]
 
 
-def rank_against(
-    row: dict, tables: dict, *, truth: str, repeats: int, made: str, work: Path, space
-) -> dict:
-    """``row`` with its correlations recomputed from its estimates against the truth tables
-    ``truth`` (``{"shrunk"|"full": (archs, accuracy)}``, means of ``repeats`` runs).
+def check_same_archs(work: Path, others: list[str], truth: str, tables: dict, space) -> None:
+    """Stop unless the truth tables of every tag in ``others`` hold the architectures of the
+    tables ``truth`` (``{"shrunk"|"full": (archs, accuracy)}``) in the same order: estimates
+    measured beside the ones can be ranked against the other."""
+    from lissnas.oneshot import read_truth_runs
 
-    The tables may be others than the row was measured against (``made`` for rows that do
-    not say: their preset's) if they hold the same architectures in the same order. A row
-    without estimates (an older one) is kept as measured, so it must have been ranked against
-    these very tables."""
-    from lissnas.oneshot import ranking_correlation, read_truth_runs
+    for other in others:
+        for kind, (archs, _) in tables.items():
+            source = work / f"truth_{kind}_{other}.csv"
+            if not np.array_equal(read_truth_runs(source, space)[0], archs):
+                raise SystemExit(
+                    f"estimates were measured on the architectures of {source}, "
+                    f"truth_{kind}_{truth}.csv holds others: make it with the same --truth-archs"
+                )
+
+
+def rank_against(row: dict, tables: dict, *, truth: str, repeats: int, made: str) -> dict:
+    """``row`` with its correlations recomputed from its estimates against the truth tables
+    ``truth`` (``{"shrunk"|"full": (archs, accuracy)}``, means of ``repeats`` runs), which
+    hold the architectures the row was measured on (``check_same_archs``).
+
+    A row that does not say which tables it was measured beside was measured beside
+    ``made`` (its preset's). A row without estimates (an older one) is kept as measured, so
+    it must have been ranked against these very tables."""
+    from lissnas.oneshot import ranking_correlation
 
     made = row.get("truth", made)
     if "estimates" not in row:
@@ -180,18 +196,11 @@ def rank_against(
                 f"pass --truth-tag {made} --truth-repeats {row['truth_repeats']}"
             )
         return row
-    row = dict(row)
-    for key, estimates in row["estimates"].items():
-        kind = key.rsplit("_", 1)[1]
-        archs, accuracy = tables[kind]
-        source = work / f"truth_{kind}_{made}.csv"
-        if made != truth and not np.array_equal(read_truth_runs(source, space)[0], archs):
-            raise SystemExit(
-                f"seed {row['seed']}'s {key} estimates are of the architectures of {source}, "
-                f"truth_{kind}_{truth}.csv holds others: make it with the same --truth-archs"
-            )
-        row[key] = ranking_correlation(estimates, accuracy)
-    return {**row, "truth": truth, "truth_repeats": repeats}
+    ranked = {
+        key: ranking_correlation(estimates, tables[key.rsplit("_", 1)[1]][1])
+        for key, estimates in row["estimates"].items()
+    }
+    return {**row, **ranked, "truth": truth, "truth_repeats": repeats}
 
 
 def lid_stages(epochs: int) -> dict[int, list[int]]:
@@ -225,7 +234,7 @@ def main() -> None:
         "--tag",
         default=None,
         help="name of the supernet rows and of the output (default: the preset); a run that "
-        "changes supernet settings needs its own tag, the truth tables stay the preset's",
+        "changes supernet settings needs its own tag (the truth tables have --truth-tag)",
     )
     parser.add_argument(
         "--truth-tag",
@@ -355,12 +364,13 @@ def main() -> None:
     # against this run's truth
     truth_tables = {"shrunk": (archs_s, acc_s), "full": (archs_f, acc_f)}
     measured = [json.loads(p.read_text()) for p in sorted(work.glob(f"rows_{tag}_seed*.json"))]
+    beside = sorted({row.get("truth", args.preset) for row in measured} - {truth_tag})
+    check_same_archs(work, beside, truth_tag, truth_tables, space)
     rows = [
         rank_against(row, truth_tables, truth=truth_tag, made=args.preset,
-                     repeats=cfg["truth_repeats"], work=work, space=space)
+                     repeats=cfg["truth_repeats"])
         for row in measured
     ]  # fmt: skip
-    beside = sorted({row.get("truth", args.preset) for row in measured} - {truth_tag})
     seconds = sum(r["seconds"] for r in rows)
     sidecars = [sidecar_s, sidecar_f]
     # what the tables took to reach the runs used here: time, and the commands on the way
@@ -441,7 +451,8 @@ def main() -> None:
         f"LISSNAS on `nb201-cifar10` (seed 0, {len(members)} members). Networks: NB201 cells, "
         f"C={cfg['width']}, N={cfg['depth']} cells per stage. Ground truth: "
         f"{len(acc_s)} shrunk-space members and {len(acc_f)} uniform full-space architectures "
-        f"trained standalone {cfg['truth_repeats']} time{'s' * (cfg['truth_repeats'] > 1)} (seeds 0..{cfg['truth_repeats'] - 1}, "
+        f"trained standalone {cfg['truth_repeats']} time{'s' * (cfg['truth_repeats'] > 1)} "
+        f"(seeds 0..{cfg['truth_repeats'] - 1}, "
         f"common to all architectures) for {cfg['truth_epochs']} epochs each, accuracy the "
         f"mean of the runs (`lissnas supernet groundtruth --repeats`); standalone accuracy range {acc_s.min():.1f}-{acc_s.max():.1f} (members), "
         f"{acc_f.min():.1f}-{acc_f.max():.1f} (uniform)."

@@ -8,10 +8,10 @@ import numpy as np
 import pytest
 
 from lissnas.benchmarks import TabularSource, load_benchmark
-from lissnas.evaluation import evaluate_result, member_ground_truth
-from lissnas.metrics import oracle_gap_ratio
+from lissnas.evaluation import COSINE_SAMPLE, evaluate_result, member_ground_truth
+from lissnas.metrics import flops_coverage, oracle_gap_ratio
 from lissnas.shrink import LISSNAS
-from lissnas.spaces import ChoiceSpace
+from lissnas.spaces import ChoiceSpace, NB201Space
 
 
 @pytest.fixture(scope="module")
@@ -63,3 +63,17 @@ def test_without_ground_truth_only_predicted_metrics() -> None:
     assert "oracle_gap_ratio" not in metrics
     assert metrics["max_cosine_distance_full_sampled"] is True
     assert np.isfinite(metrics["max_cosine_distance"])
+    assert "flops_coverage" not in metrics  # the toy space has no FLOPs
+
+
+def test_without_ground_truth_flops_coverage_uses_the_sample() -> None:
+    space = NB201Space()
+    archs = space.enumerate()
+    partial = TabularSource(space, archs[:-1], space.flops(archs[:-1]), name="nb201", metric="m")
+    result = LISSNAS(gt_budget=30, n_init=200, min_size=50).shrink(space, partial, seed=0)
+    metrics = evaluate_result(result, partial, seed=3)
+    sample = space.sample(COSINE_SAMPLE, 3, distinct=True)
+    members = space.canonical(result.architectures(space))
+    assert metrics["flops_coverage"] == flops_coverage(space.flops(sample), space.flops(members))
+    assert 0 < metrics["flops_coverage"] <= 1
+    assert "pareto_retention" not in metrics

@@ -21,6 +21,7 @@ from lissnas.metrics import (
     shrink_index,
 )
 from lissnas.shrink import ShrinkResult
+from lissnas.spaces import SearchSpace
 
 #: Largest full space whose maximum cosine distance is computed exactly; above it a seeded
 #: uniform sample of this many architectures stands in (``max_cosine_distance_full_sampled``).
@@ -102,6 +103,8 @@ def evaluate_result(
     distance between encodings (``max_cosine_distance`` of the members and
     ``max_cosine_distance_full``, computed on a seeded sample of ``COSINE_SAMPLE``
     architectures when the full space is larger, flagged by ``max_cosine_distance_full_sampled``).
+    Without ground truth, ``flops_coverage`` (where the space defines FLOPs) is measured
+    against the uniform sample that stands in for the full space.
     Values are JSON-ready (float, int, bool or None).
     """
     summary = summarize(result, source, good_quantile=good_quantile, n=n, k=k)
@@ -113,6 +116,9 @@ def evaluate_result(
         sample = space.sample(COSINE_SAMPLE, seed, distinct=True)
         summary["max_cosine_distance_full"] = max_cosine_distance(space.encode(sample))
         summary["max_cosine_distance_full_sampled"] = True
+        flops = _flops(space, np.vstack([sample, members]))
+        if flops is not None:
+            summary["flops_coverage"] = flops_coverage(flops[: len(sample)], flops[len(sample) :])
         return summary
     archs, full = table
     truth = member_ground_truth(result, source)
@@ -138,9 +144,8 @@ def evaluate_result(
         edf_auc=edf_auc(shrunk_err, hi, min_error=lo),
         edf_auc_full=edf_auc(full_err, hi, min_error=lo),
     )
-    try:
-        flops = space.flops(archs)
-    except NotImplementedError:
+    flops = _flops(space, archs)
+    if flops is None:
         summary["flops_coverage"] = summary["pareto_retention"] = None
         return summary
     mask = np.isin(space.keys(archs), space.keys(members))
@@ -148,3 +153,11 @@ def evaluate_result(
     summary["flops_coverage"] = flops_coverage(flops, flops[mask])
     summary["pareto_retention"] = pareto_retention(sign * full, flops, mask)
     return summary
+
+
+def _flops(space: SearchSpace, archs: np.ndarray) -> np.ndarray | None:
+    """``space.flops(archs)``, or ``None`` where the space defines no FLOPs."""
+    try:
+        return space.flops(archs)
+    except NotImplementedError:
+        return None

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -123,3 +125,29 @@ def test_sampling_is_uniform_over_the_product_encoding():
     pairs = X.reshape(-1, 4, 3)[:, 3, 0]  # node 5's input pair: 10 choices
     counts = np.bincount(pairs, minlength=10)
     assert counts.min() > 0.8 * len(pairs) / 10
+
+
+def test_params_and_flops_match_naslib_zc(data_dir):
+    rows = json.loads((data_dir / "nasbench301/zc_nasbench301.json").read_text())["cifar10"]
+    X = SPACE.from_strings(list(rows))
+    params = np.array([v["params"]["score"] for v in rows.values()])
+    flops = np.array([v["flops"]["score"] for v in rows.values()])
+    np.testing.assert_allclose(SPACE.params(X), params, rtol=0, atol=1e-9)
+    np.testing.assert_allclose(SPACE.flops(X), flops, rtol=1e-12, atol=1e-6)
+
+
+def test_cost_follows_the_ops_and_is_vectorised():
+    skip, pool, sep5 = (
+        DARTS_OPS.index(n) for n in ("skip_connect", "max_pool_3x3", "sep_conv_5x5")
+    )
+    cheap = SPACE.from_compact([[(0, skip), (1, skip)] * 4, [(0, pool), (1, pool)] * 4])
+    heavy = SPACE.from_compact([[(0, sep5), (1, sep5)] * 4] * 2)
+    X = np.vstack([cheap, heavy, SPACE.sample(50, seed=0)])
+    params, flops = SPACE.params(X), SPACE.flops(X)
+    assert params.shape == flops.shape == (52,)
+    # every op of the cheap architecture is parameter-free: only stem, preprocessing, classifier
+    assert params[0] == params.min() and params[1] == params.max()
+    assert flops[0] == flops.min() and flops[1] == flops.max()
+    np.testing.assert_array_equal(flops[2:], [SPACE.flops(x)[0] for x in X[2:]])
+    with pytest.raises(ValueError):
+        SPACE.flops(np.full((1, 24), 7))

@@ -54,6 +54,73 @@ _COMPACT_RE = re.compile(r"\s*[\[(]\s*" + _CELL + r"\s*,\s*" + _CELL + r"\s*[\])
 _INT_RE = re.compile(r"\d+")
 _GENOTYPE_RE = re.compile(r"\(\s*'(\w+)'\s*,\s*(\d+)\s*\)")
 
+#: NAS-Bench-301's CIFAR-10 training network: initial channels, cells (reductions at 1/3 and
+#: 2/3), classes, input side.
+_CHANNELS, _LAYERS, _CLASSES, _SIDE = 32, 8, 10, 32
+
+
+def _relu_conv_bn(c_in: int, c_out: int, side: int) -> np.ndarray:
+    """(params, FLOPs) of ReLU, 1x1 convolution, affine BatchNorm on a ``side``-pixel map."""
+    params = c_in * c_out
+    return np.array([params + 2 * c_out, (c_in + params + 2 * c_out) * side * side])
+
+
+def _factorized_reduce(c_in: int, c_out: int, side_out: int, *, affine: bool) -> np.ndarray:
+    """(params, FLOPs) of ReLU, two strided 1x1 convolutions to ``c_out / 2``, BatchNorm."""
+    params = c_in * c_out
+    bn = 2 if affine else 1
+    flops = 4 * c_in + params + bn * c_out  # per output pixel; the input has 4x the pixels
+    return np.array([params + (2 * c_out if affine else 0), flops * side_out * side_out])
+
+
+def _op_cost(op: int, c: int, side_out: int, stride: int) -> np.ndarray:
+    """(params, FLOPs) of one cell operation with ``c`` channels in and out."""
+    name = DARTS_OPS[op]
+    pixels = side_out * side_out
+    if name == "skip_connect":
+        return _factorized_reduce(c, c, side_out, affine=False) if stride == 2 else np.zeros(2)
+    if name.endswith("pool_3x3"):
+        return np.array([0, (9 + 1) * c * pixels])  # the window, then non-affine BatchNorm
+    k = int(name[-1])
+    # ReLU, depthwise k x k (dilated or not), pointwise 1x1, non-affine BatchNorm
+    params = c * k * k + c * c
+    first = np.array([params, (stride * stride * c + params + c) * pixels])
+    if name.startswith("sep"):  # separable convolutions repeat the block at stride 1
+        return first + np.array([params, (c + params + c) * pixels])
+    return first
+
+
+def _cost_tables() -> tuple[np.ndarray, np.ndarray]:
+    """The fixed (params, FLOPs) of the network and, per cell type, reduced input (a
+    reduction cell's edge from nodes 0 or 1) and op, the cost summed over its cells."""
+    c, side = _CHANNELS, _SIDE
+    stem = 3 * c
+    # stem: 3x3 convolution from RGB, affine BatchNorm (per pixel as many FLOPs as params)
+    fixed = np.array([27 * stem + 2 * stem, (27 * stem + 2 * stem) * side * side])
+    table = np.zeros((len(DARTS_CELLS), 2, _N_OPS, 2))
+    c_pp = c_p = stem
+    reduced_prev = False
+    for layer in range(_LAYERS):
+        reduce = layer in (_LAYERS // 3, 2 * _LAYERS // 3)
+        c, side_out = (2 * c, side // 2) if reduce else (c, side)
+        if reduced_prev:
+            fixed += _factorized_reduce(c_pp, c, side, affine=True)
+        else:
+            fixed += _relu_conv_bn(c_pp, c, side)
+        fixed += _relu_conv_bn(c_p, c, side)
+        for op in range(_N_OPS):
+            table[int(reduce), 0, op] += _op_cost(op, c, side_out, 1)
+            if reduce:
+                table[1, 1, op] += _op_cost(op, c, side_out, 2)
+        c_pp, c_p, side, reduced_prev = c_p, N_NODES * c, side_out, reduce
+    # global average pool, counted over a (side + 1)^2 window per channel as NASLib's
+    # profiler does, then the linear classifier
+    fixed += [c_p * _CLASSES + _CLASSES, ((side + 1) ** 2 + _CLASSES) * c_p]
+    return fixed, table
+
+
+_FIXED_COST, _OP_COST = _cost_tables()
+
 
 class DARTSSpace(SearchSpace):
     """DARTS cells as searched by NAS-Bench-301: 2 cells x 4 nodes x 2 (input, op) edges.
@@ -337,6 +404,26 @@ class DARTSSpace(SearchSpace):
                     f"{int(inputs[0, c, k, 0])} twice; its two inputs must differ"
                 )
         return self.from_edges(inputs, ops)[0]
+
+    # -- cost ---------------------------------------------------------------------------
+    def params(self, archs: np.ndarray) -> np.ndarray:
+        """Parameters (millions) of NAS-Bench-301's CIFAR-10 training network (32 initial
+        channels, 8 cells, no auxiliary head; cell BatchNorms not affine); they match
+        ``zc_nasbench301.json`` exactly."""
+        return self._cost(archs)[:, 0] / 1e6
+
+    def flops(self, archs: np.ndarray) -> np.ndarray:
+        """FLOPs (millions) of that network on a 32x32 input as NASLib's profiler counts them
+        (they match ``zc_nasbench301.json`` exactly): convolution and classifier
+        multiply-adds, plus per element 1 for a ReLU input or a non-affine BatchNorm, 2 for an
+        affine one, 9 per output of a 3x3 pool and 81 per channel for the global pool."""
+        return self._cost(archs)[:, 1] / 1e6
+
+    def _cost(self, archs: np.ndarray) -> np.ndarray:
+        inputs, ops = self.to_edges(self.validate(archs))
+        cell = np.arange(len(DARTS_CELLS))[:, None, None]
+        reduced = (cell == DARTS_CELLS.index("reduce")) & (inputs < 2)
+        return _FIXED_COST + _OP_COST[cell, reduced.astype(np.int64), ops].sum(axis=(1, 2, 3))
 
     def __repr__(self) -> str:
         return "DARTSSpace()"

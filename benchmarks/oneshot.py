@@ -364,8 +364,11 @@ def main() -> None:
     # against this run's truth
     truth_tables = {"shrunk": (archs_s, acc_s), "full": (archs_f, acc_f)}
     measured = [json.loads(p.read_text()) for p in sorted(work.glob(f"rows_{tag}_seed*.json"))]
-    beside = sorted({row.get("truth", args.preset) for row in measured} - {truth_tag})
-    check_same_archs(work, beside, truth_tag, truth_tables, space)
+    beside: dict[str, list[int]] = {}  # other truth tags the rows were measured beside
+    for row in measured:
+        if (made := row.get("truth", args.preset)) != truth_tag:
+            beside.setdefault(made, []).append(row["seed"])
+    check_same_archs(work, sorted(beside), truth_tag, truth_tables, space)
     rows = [
         rank_against(row, truth_tables, truth=truth_tag, made=args.preset,
                      repeats=cfg["truth_repeats"])
@@ -456,12 +459,11 @@ def main() -> None:
         f"common to all architectures) for {cfg['truth_epochs']} epochs each, accuracy the "
         f"mean of the runs (`lissnas supernet groundtruth --repeats`); standalone accuracy range {acc_s.min():.1f}-{acc_s.max():.1f} (members), "
         f"{acc_f.min():.1f}-{acc_f.max():.1f} (uniform)."
-        + (
-            " The supernets were measured beside the truth tables "
-            + ", ".join(f"`{b}`" for b in beside)
-            + " (`--truth-tag`); their stored estimates are ranked here against these."
-            if beside
-            else ""
+        + "".join(
+            f" Seed{'s' * (len(seeds) > 1)} {', '.join(map(str, seeds))} "
+            f"{'were' if len(seeds) > 1 else 'was'} measured beside the truth tables `{b}` "
+            "(`--truth-tag`); the stored estimates are ranked here against these."
+            for b, seeds in sorted(beside.items())
         ),
         "",
         "How far the truth agrees with itself (Kendall tau between its runs; no supernet can be "
@@ -475,7 +477,9 @@ def main() -> None:
         "from the learning rate one-shot has reached and annealed to 0; "
         + "; ".join(
             f"{levels} level{'s' * (levels > 1)}: "
-            + ", then ".join(f"{e} epochs for each of {2**i}" for i, e in enumerate(st, 1))
+            + ", then ".join(
+                f"{e} epoch{'s' * (e != 1)} for each of {2**i}" for i, e in enumerate(st, 1)
+            )
             for levels, st in lid_stages(cfg["epochs"] - cfg["warmup_epochs"]).items()
         )
         + f" sub-supernets; {len(rows)} seeds.",

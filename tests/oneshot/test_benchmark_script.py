@@ -44,6 +44,7 @@ def test_oneshot_benchmark_runs_every_comparison(tmp_path, fashion_dir):
                   "agrees with itself", "parameter count alone"):  # fmt: skip
         assert label in text
     assert "--truth-repeats 2" in text  # the exact command is recorded
+    assert "then 1 epoch for each of 4 sub-supernets" in text
     assert row["truth_repeats"] == 2 and len(row["estimates"]["oneshot_on_full"]) == 4
 
     # more runs later: only run 2 is trained, the report still ranks against runs 0 and 1
@@ -72,7 +73,7 @@ def test_oneshot_benchmark_runs_every_comparison(tmp_path, fashion_dir):
     assert run([*longer, "--phase", "report"], cwd=tmp_path).returncode == 0
     report = (tmp_path / "results" / "oneshot_truth-long.md").read_text()
     assert "trained standalone 1 time (" in report and "for 2 epochs each" in report
-    assert "measured beside the truth tables `cpu`" in report
+    assert "Seed 0 was measured beside the truth tables `cpu`" in report
     long_truth = read_truth_runs(tmp_path / "work" / "truth_full_long.csv", NB201Space())
     assert (long_truth[0] == after[0]).all()  # the same architectures, trained longer
     expected = ranking_correlation(row["estimates"]["oneshot_on_full"], long_truth[1][:, 0])

@@ -21,7 +21,7 @@ from lissnas.metrics import (
     shrink_index,
 )
 from lissnas.shrink import ShrinkResult
-from lissnas.spaces import SearchSpace
+from lissnas.spaces import flops_or_none
 
 #: Largest full space whose maximum cosine distance is computed exactly; above it a seeded
 #: uniform sample of this many architectures stands in (``max_cosine_distance_full_sampled``).
@@ -116,7 +116,7 @@ def evaluate_result(
         sample = space.sample(COSINE_SAMPLE, seed, distinct=True)
         summary["max_cosine_distance_full"] = max_cosine_distance(space.encode(sample))
         summary["max_cosine_distance_full_sampled"] = True
-        flops = _flops(space, np.vstack([sample, members]))
+        flops = flops_or_none(space, np.vstack([sample, members]))
         if flops is not None:
             summary["flops_coverage"] = flops_coverage(flops[: len(sample)], flops[len(sample) :])
         return summary
@@ -144,7 +144,7 @@ def evaluate_result(
         edf_auc=edf_auc(shrunk_err, hi, min_error=lo),
         edf_auc_full=edf_auc(full_err, hi, min_error=lo),
     )
-    flops = _flops(space, archs)
+    flops = flops_or_none(space, archs)
     if flops is None:
         summary["flops_coverage"] = summary["pareto_retention"] = None
         return summary
@@ -153,11 +153,3 @@ def evaluate_result(
     summary["flops_coverage"] = flops_coverage(flops, flops[mask])
     summary["pareto_retention"] = pareto_retention(sign * full, flops, mask)
     return summary
-
-
-def _flops(space: SearchSpace, archs: np.ndarray) -> np.ndarray | None:
-    """``space.flops(archs)``, or ``None`` where the space defines no FLOPs."""
-    try:
-        return space.flops(archs)
-    except NotImplementedError:
-        return None

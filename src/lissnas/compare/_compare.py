@@ -15,6 +15,7 @@ from lissnas.benchmarks import PerformanceSource
 from lissnas.evaluation import summarize
 from lissnas.metrics import pareto_retention
 from lissnas.shrink import SHRINKERS, Shrinker, make_shrinker
+from lissnas.spaces import flops_or_none
 
 #: Per-run quantities reported for every method (``pareto_retention`` is NaN without FLOPs).
 METRICS = (
@@ -229,10 +230,7 @@ def compare_methods(
     space = source.space
     archs, values = table
     keys = space.keys(archs)
-    try:
-        flops = space.flops(archs)
-    except NotImplementedError:
-        flops = None
+    flops = flops_or_none(space, archs)
     sign = 1.0 if source.maximize else -1.0
     runs: dict[str, list[dict[str, Any]]] = {}
     for method in methods:

@@ -15,6 +15,7 @@ from lissnas.benchmarks import PerformanceSource
 from lissnas.evaluation import evaluate_result
 from lissnas.metrics import error_edf, pareto_front
 from lissnas.shrink import ShrinkResult
+from lissnas.spaces import flops_or_none
 
 _COLORS = ("#d62728", "#1f77b4", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2")
 _LAYOUT = {"template": "plotly_white", "font": {"size": 14}, "height": 460, "margin": {"t": 60}}
@@ -202,14 +203,12 @@ def build_report(
         )
         figures.append(("Iterations", fig))
 
-        try:
-            flops = space.flops(archs)
-        except NotImplementedError:
-            flops = None
+        flops = flops_or_none(space, archs)
+        if flops is None:
             notes.append(
                 f"{space.name} defines no FLOPs: the accuracy/FLOPs and FLOPs plots are omitted."
             )
-        if flops is not None:
+        else:
             sign = 1.0 if source.maximize else -1.0
             front = pareto_front(sign * values, flops)
             fig = go.Figure()

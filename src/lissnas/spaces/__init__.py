@@ -1,6 +1,6 @@
 """Search spaces: the ``SearchSpace`` ABC and one implementation per benchmark family."""
 
-from lissnas.spaces._base import SearchSpace
+from lissnas.spaces._base import SearchSpace, flops_or_none
 from lissnas.spaces._choice import NBMACRO_CHOICES, ChoiceSpace, NBMacroSpace
 from lissnas.spaces._darts import DARTS_OPS, DARTSSpace
 from lissnas.spaces._declared import CellSpace, builtin_space_names, load_space, resolve_space
@@ -52,6 +52,7 @@ __all__ = [
     "TransNASMacroSpace",
     "TransNASMicroSpace",
     "builtin_space_names",
+    "flops_or_none",
     "load_space",
     "resolve_space",
     "unique_string",

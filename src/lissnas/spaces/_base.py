@@ -197,6 +197,14 @@ class SearchSpace(ABC):
         return f"{type(self).__name__}()"
 
 
+def flops_or_none(space: SearchSpace, archs: np.ndarray) -> np.ndarray | None:
+    """``space.flops(archs)``, or ``None`` where the space defines no FLOPs."""
+    try:
+        return space.flops(archs)
+    except NotImplementedError:
+        return None
+
+
 def per_arch_table(
     space: SearchSpace, what: str, table: np.ndarray | Sequence[float] | None, unit: str
 ) -> np.ndarray | None:

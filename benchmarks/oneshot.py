@@ -177,17 +177,16 @@ def check_same_archs(work: Path, others: list[str], truth: str, tables: dict, sp
                 )
 
 
-def rank_against(row: dict, tables: dict, *, truth: str, repeats: int, made: str) -> dict:
+def rank_against(row: dict, tables: dict, *, truth: str, repeats: int) -> dict:
     """``row`` with its correlations recomputed from its estimates against the truth tables
     ``truth`` (``{"shrunk"|"full": (archs, accuracy)}``, means of ``repeats`` runs), which
     hold the architectures the row was measured on (``check_same_archs``).
 
-    A row that does not say which tables it was measured beside was measured beside
-    ``made`` (its preset's). A row without estimates (an older one) is kept as measured, so
-    it must have been ranked against these very tables."""
+    A row without estimates (an older one) is kept as measured, so it must have been ranked
+    against these very tables (``row["truth"]``)."""
     from lissnas.oneshot import ranking_correlation
 
-    made = row.get("truth", made)
+    made = row["truth"]
     if "estimates" not in row:
         if (made, row["truth_repeats"]) != (truth, repeats):
             raise SystemExit(
@@ -363,17 +362,20 @@ def main() -> None:
     # every seed measured so far with this tag (runs may be split over --first-seed), ranked
     # against this run's truth
     truth_tables = {"shrunk": (archs_s, acc_s), "full": (archs_f, acc_f)}
-    measured = [json.loads(p.read_text()) for p in sorted(work.glob(f"rows_{tag}_seed*.json"))]
+    # rows that do not name the truth they were measured beside (older ones) had the preset's
+    measured = [
+        {"truth": args.preset, **json.loads(p.read_text())}
+        for p in sorted(work.glob(f"rows_{tag}_seed*.json"))
+    ]
     beside: dict[str, list[int]] = {}  # other truth tags the rows were measured beside
     for row in measured:
-        if (made := row.get("truth", args.preset)) != truth_tag:
-            beside.setdefault(made, []).append(row["seed"])
+        if row["truth"] != truth_tag:
+            beside.setdefault(row["truth"], []).append(row["seed"])
     check_same_archs(work, sorted(beside), truth_tag, truth_tables, space)
     rows = [
-        rank_against(row, truth_tables, truth=truth_tag, made=args.preset,
-                     repeats=cfg["truth_repeats"])
+        rank_against(row, truth_tables, truth=truth_tag, repeats=cfg["truth_repeats"])
         for row in measured
-    ]  # fmt: skip
+    ]
     seconds = sum(r["seconds"] for r in rows)
     sidecars = [sidecar_s, sidecar_f]
     # what the tables took to reach the runs used here: time, and the commands on the way

@@ -17,6 +17,8 @@ is made here: architectures trained standalone (``lissnas.oneshot.make_ground_tr
    table with more runs serves a run asking for fewer with its first runs.
 3. Target 1, per seed: a supernet trained on the full space and one trained on the shrunk
    space (same epochs, data, batch size, schedule); Kendall tau of each over table S.
+   An estimate is a path's test accuracy after its BatchNorm statistics are re-estimated
+   on ``--calib-batches`` batches of 128 training images.
 4. Target 2, per seed: NAS-LID: ``--warmup-epochs`` of the one-shot schedule on the full
    space, split by the operators' LID once (2 sub-supernets) or twice (4), the remaining
    epochs shared by the sub-supernets; against the full-space supernet of step 3 (same
@@ -57,11 +59,11 @@ PRESETS = {
     # 2 CPU cores, under an hour: small networks, small data, 2 runs per truth architecture
     "cpu": dict(subset=5000, val_subset=5000, width=8, depth=1, truth_archs=32,
                 truth_repeats=2, truth_epochs=4, epochs=15, warmup_epochs=5, seeds=3,
-                batch_size=128, supernet_batch_size=128, lr=0.05),
+                batch_size=128, supernet_batch_size=128, lr=0.05, calib_batches=10),
     # one GPU: the benchmark's own cell width, more data and epochs
     "gpu": dict(subset=20000, val_subset=5000, width=16, depth=2, truth_archs=60,
                 truth_repeats=3, truth_epochs=8, epochs=20, warmup_epochs=6, seeds=3,
-                batch_size=128, supernet_batch_size=128, lr=0.05),
+                batch_size=128, supernet_batch_size=128, lr=0.05, calib_batches=10),
 }  # fmt: skip
 
 
@@ -316,10 +318,11 @@ def main() -> None:
             seed=seed,
             **common,
         )
+        evaluation = dict(calib_batches=cfg["calib_batches"], device=args.device)
         estimates = {
-            "full_on_shrunk": evaluate_archs(full, archs_s, train, val, device=args.device),
-            "shrunk_on_shrunk": evaluate_archs(shrunk, archs_s, train, val, device=args.device),
-            "oneshot_on_full": evaluate_archs(full, archs_f, train, val, device=args.device),
+            "full_on_shrunk": evaluate_archs(full, archs_s, train, val, **evaluation),
+            "shrunk_on_shrunk": evaluate_archs(shrunk, archs_s, train, val, **evaluation),
+            "oneshot_on_full": evaluate_archs(full, archs_f, train, val, **evaluation),
         }
 
         print(f"seed {seed}: NAS-LID", flush=True)
@@ -345,9 +348,7 @@ def main() -> None:
                 parts.train(train, epochs_each=each, seed=seed, **{**common, "lr": lr})
                 done += each * 2**level
             assert done == epochs, (done, epochs)  # the same total epochs as one-shot
-            estimates[f"naslid{levels}_on_full"] = parts.evaluate(
-                archs_f, train, val, device=args.device
-            )
+            estimates[f"naslid{levels}_on_full"] = parts.evaluate(archs_f, train, val, **evaluation)
             regions[f"naslid{levels}_regions"] = parts.summary()["regions"]
         truth = {k: acc_s if k.endswith("_on_shrunk") else acc_f for k in estimates}
         rows.append({
@@ -393,6 +394,7 @@ def main() -> None:
     def col(key: str) -> str:
         return ", ".join(f"{r[key]['kendall_tau']:.3f}" for r in rows)
 
+    calib_images = min(cfg["calib_batches"] * 128, len(train))  # recalibrate_bn's batch
     device_name = f"{args.device} ({os.cpu_count()} cores)"
     if args.device.startswith("cuda"):
         import torch
@@ -473,7 +475,7 @@ def main() -> None:
         f"{agreement(runs_f)}.",
         "",
         f"Supernets: {cfg['epochs']} epochs each, batch {cfg['supernet_batch_size']}, SGD {cfg['lr']} cosine; "
-        f"BN recalibrated per architecture. NAS-LID: {cfg['warmup_epochs']} warm-up epochs on "
+        f"BN recalibrated per architecture on {calib_images} training images. NAS-LID: {cfg['warmup_epochs']} warm-up epochs on "
         "the full space (the one-shot supernet's schedule, cut there), split by LID (k=20, "
         "256 images, 2 paths per operator), then the sub-supernets trained in turn, each "
         "from the learning rate one-shot has reached and annealed to 0; "

@@ -22,7 +22,7 @@ def test_oneshot_benchmark_runs_every_comparison(tmp_path, fashion_dir):
         "--members", str(ROOT / "results" / "oneshot_work" / "members.json"),
         "--work", str(tmp_path / "work"), "--out", str(out), "--data-root", str(fashion_dir),
         "--truth-archs", "4", "--truth-epochs", "1", "--subset", "128", "--val-subset", "128",
-        "--epochs", "8", "--warmup-epochs", "2", "--seeds", "1",
+        "--epochs", "8", "--warmup-epochs", "2", "--seeds", "1", "--calib-batches", "3",
     ]  # fmt: skip
     done = run([*base, "--truth-repeats", "2"])
     assert done.returncode == 0, done.stderr[-3000:]
@@ -45,6 +45,7 @@ def test_oneshot_benchmark_runs_every_comparison(tmp_path, fashion_dir):
         assert label in text
     assert "--truth-repeats 2" in text  # the exact command is recorded
     assert "then 1 epoch for each of 4 sub-supernets" in text
+    assert "BN recalibrated per architecture on 128 training images" in text  # 3 x 128 > 128
     assert row["truth_repeats"] == 2 and len(row["estimates"]["oneshot_on_full"]) == 4
 
     # more runs later: only run 2 is trained, the report still ranks against runs 0 and 1

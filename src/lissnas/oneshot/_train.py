@@ -80,6 +80,8 @@ def train_supernet(
     schedule, sampler generator and step are saved (atomically) after every epoch and when
     stopping; ``resume=True`` continues from that file, and the run ends in exactly the
     state an uninterrupted run reaches. ``max_steps`` stops early (the state says so).
+    Runs reproduce exactly with the same seed, machine and number of torch threads; another
+    thread count changes floating-point summation order, which training amplifies.
     """
     if epochs < 1:
         raise ValueError(f"epochs must be >= 1, got {epochs}")

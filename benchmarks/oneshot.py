@@ -29,7 +29,8 @@ is made here: architectures trained standalone (``lissnas.oneshot.make_ground_tr
 
 ``--phase truth`` only builds the tables and ``--phase supernets`` only uses them (both in
 ``--work``), so a long run can be cut in two; ``--phase report`` only rewrites the
-Markdown from the rows already measured, ranking their estimates against the truth asked
+Markdown from the rows already measured (with the flags they were trained with: a run stops
+if a row's recorded command says otherwise), ranking their estimates against the truth asked
 for: tables of other settings live under their own ``--truth-tag`` (say, a longer
 ``--truth-epochs``), and the same supernets' estimates can be ranked against them. The file
 names the command of every part. The CPU preset writes ``results/oneshot.md``; other
@@ -46,6 +47,7 @@ import json
 import math
 import os
 import platform
+import shlex
 import sys
 import time
 from pathlib import Path
@@ -82,6 +84,40 @@ LABELS = {
 #: what a truth table depends on besides its runs (checked when a table is reused)
 TRUTH_SETTINGS = ("subset", "val_subset", "width", "depth", "truth_archs", "truth_epochs",
                   "batch_size")  # fmt: skip
+
+#: what a row's supernets depend on besides the seed (checked when rows are read)
+SUPERNET_SETTINGS = ("subset", "val_subset", "width", "depth", "epochs", "warmup_epochs",
+                     "supernet_batch_size", "lr", "calib_batches")  # fmt: skip
+
+
+def settings(args: argparse.Namespace) -> dict:
+    """The preset's settings, with those given on the command line."""
+    cfg = dict(PRESETS[args.preset])
+    cfg.update({k: v for k, v in vars(args).items() if k in cfg and v is not None})
+    return cfg
+
+
+def read_rows(work: Path, tag: str, cfg: dict, parser: argparse.ArgumentParser) -> list[dict]:
+    """Every seed's row measured so far under ``tag``; stop if one's supernets were trained
+    with other settings than ``cfg`` (re-read from the command the row records), so that a
+    report cannot describe them wrongly, nor a run add seeds of other settings to them."""
+    rows = []
+    for path in sorted(work.glob(f"rows_{tag}_seed*.json")):
+        row = json.loads(path.read_text())
+        if not row.get("command"):
+            raise SystemExit(
+                f"{path} records no command: the settings of its supernets are unknown"
+            )
+        trained = settings(parser.parse_args(shlex.split(row["command"])[2:]))
+        for key in SUPERNET_SETTINGS:
+            if trained[key] != cfg[key]:
+                raise SystemExit(
+                    f"{path}: its supernets were trained with --{key.replace('_', '-')} "
+                    f"{trained[key]}, this run has {cfg[key]}; run with the settings of "
+                    f"`{row['command']}`, or another --tag"
+                )
+        rows.append(row)
+    return rows
 
 
 def check_truth(path: Path, cfg: dict) -> dict:
@@ -216,7 +252,8 @@ def lid_stages(epochs: int) -> dict[int, list[int]]:
     return stages
 
 
-def main() -> None:
+def make_parser() -> argparse.ArgumentParser:
+    """The command line, also used to re-read the commands recorded in the rows."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--preset", choices=sorted(PRESETS), default="cpu")
     parser.add_argument("--device", default="cpu")
@@ -248,15 +285,20 @@ def main() -> None:
         parser.add_argument(
             f"--{key.replace('_', '-')}", type=type(value), default=None, help=f"preset: {value}"
         )
+    return parser
+
+
+def main() -> None:
+    parser = make_parser()
     args = parser.parse_args()
     tag = args.tag or args.preset
-    cfg = dict(PRESETS[args.preset])
-    cfg.update({k: v for k, v in vars(args).items() if k in cfg and v is not None})
+    cfg = settings(args)
     cfg.update(device=args.device, workers=args.workers, data_root=args.data_root)
     work = Path(args.work)
     work.mkdir(parents=True, exist_ok=True)
 
     from lissnas.oneshot import (
+        CALIB_BATCH_SIZE,
         ArchSampler,
         build_supernet,
         evaluate_archs,
@@ -291,6 +333,7 @@ def main() -> None:
         ground_truth(truth_f, uniform, cfg, train, val)
     if args.phase == "truth":
         return
+    read_rows(work, tag, cfg, parser)  # stop before training if this tag's rows differ
 
     archs_s, all_runs_s, sidecar_s = load_truth(truth_s, cfg, space)
     archs_f, all_runs_f, sidecar_f = load_truth(truth_f, cfg, space)
@@ -364,10 +407,7 @@ def main() -> None:
     # against this run's truth
     truth_tables = {"shrunk": (archs_s, acc_s), "full": (archs_f, acc_f)}
     # rows that do not name the truth they were measured beside (older ones) had the preset's
-    measured = [
-        {"truth": args.preset, **json.loads(p.read_text())}
-        for p in sorted(work.glob(f"rows_{tag}_seed*.json"))
-    ]
+    measured = [{"truth": args.preset, **row} for row in read_rows(work, tag, cfg, parser)]
     beside: dict[str, list[int]] = {}  # other truth tags the rows were measured beside
     for row in measured:
         if row["truth"] != truth_tag:
@@ -394,7 +434,7 @@ def main() -> None:
     def col(key: str) -> str:
         return ", ".join(f"{r[key]['kendall_tau']:.3f}" for r in rows)
 
-    calib_images = min(cfg["calib_batches"] * 128, len(train))  # recalibrate_bn's batch
+    calib_images = min(cfg["calib_batches"] * CALIB_BATCH_SIZE, len(train))
     device_name = f"{args.device} ({os.cpu_count()} cores)"
     if args.device.startswith("cuda"):
         import torch

@@ -80,6 +80,20 @@ def test_oneshot_benchmark_runs_every_comparison(tmp_path, fashion_dir):
     expected = ranking_correlation(row["estimates"]["oneshot_on_full"], long_truth[1][:, 0])
     assert f"| {expected['kendall_tau']:.3f} |" in report
 
+    # the rows' recorded command says how their supernets were trained: a report describing
+    # them otherwise stops, as does a run that would add seeds trained otherwise
+    shown = out.read_text()
+    recalibrated = [*base[:-2], "--calib-batches", "4", "--truth-repeats", "3"]
+    for phase, seed in (("report", "0"), ("supernets", "1")):
+        wrong = run([*recalibrated, "--phase", phase, "--first-seed", seed])
+        assert wrong.returncode != 0
+        assert (
+            "rows_cpu_seed0.json: its supernets were trained with --calib-batches 3, "
+            "this run has 4" in wrong.stderr
+        )
+    assert out.read_text() == shown
+    assert not (tmp_path / "work" / "rows_cpu_seed1.json").exists()
+
     # other architectures cannot be ranked with the estimates; nor can a row keeping none
     fewer = [*longer[: longer.index("long")], "fewer", "--truth-archs", "3", *longer[-4:]]
     assert run([*fewer, "--phase", "truth"]).returncode == 0

@@ -17,7 +17,13 @@ from lissnas.oneshot._data import (
     load_dataset,
     load_fashion_mnist,
 )
-from lissnas.oneshot._evaluate import accuracy, evaluate_archs, ranking_correlation, recalibrate_bn
+from lissnas.oneshot._evaluate import (
+    CALIB_BATCH_SIZE,
+    accuracy,
+    evaluate_archs,
+    ranking_correlation,
+    recalibrate_bn,
+)
 from lissnas.oneshot._lid import lid_mle, lid_profile, operator_profiles, profile_similarity
 from lissnas.oneshot._sampler import ArchSampler
 from lissnas.oneshot._search import EvolutionResult, evolutionary_search
@@ -43,6 +49,7 @@ from lissnas.oneshot._supernet import (
 from lissnas.oneshot._train import TrainState, load_checkpoint, save_checkpoint, train_supernet
 
 __all__ = [
+    "CALIB_BATCH_SIZE",
     "FASHION_MNIST_DIR",
     "MACRO_LAYERS",
     "ArchSampler",

@@ -12,6 +12,9 @@ from torch import nn
 from lissnas.oneshot._data import ImageData
 from lissnas.oneshot._supernet import Supernet
 
+#: images per BatchNorm recalibration batch (``recalibrate_bn``'s default)
+CALIB_BATCH_SIZE = 128
+
 
 @torch.no_grad()
 def recalibrate_bn(
@@ -20,7 +23,7 @@ def recalibrate_bn(
     calib: ImageData,
     *,
     batches: int = 10,
-    batch_size: int = 128,
+    batch_size: int = CALIB_BATCH_SIZE,
     device: str = "cpu",
 ) -> None:
     """Reset every BatchNorm's running statistics and re-estimate them for ``arch`` as the

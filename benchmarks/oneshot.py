@@ -26,6 +26,10 @@ is made here: architectures trained standalone (``lissnas.oneshot.make_ground_tr
 5. Each seed's estimates are kept beside its taus (``rows_<tag>_seed<s>.json``), and the
    report ranks them against the mean of the first 1, 2, ... runs of the tables too: how far
    the truth's noise holds the taus down.
+6. ``--phase random-split`` adds a control to the seeds already measured: NAS-LID's 1 level
+   again from the same warm-up (retrained; the run stops unless LID splits it as the row
+   records), the split's position and groups drawn at random instead
+   (``split_supernet(criterion="random")``): what LID's choice adds over any split.
 
 ``--phase truth`` only builds the tables and ``--phase supernets`` only uses them (both in
 ``--work``), so a long run can be cut in two; ``--phase report`` only rewrites the
@@ -79,6 +83,7 @@ LABELS = {
     "oneshot_on_full": "one supernet (one-shot), uniform full-space architectures",
     "naslid1_on_full": "NAS-LID, 2 sub-supernets (1 level), same architectures, same total epochs",
     "naslid2_on_full": "NAS-LID, 4 sub-supernets (2 levels), same architectures, same total epochs",
+    "random1_on_full": "control: NAS-LID's 1 level with a random split instead of LID's",
 }
 
 #: what a truth table depends on besides its runs (checked when a table is reused)
@@ -261,7 +266,9 @@ def make_parser() -> argparse.ArgumentParser:
     parser.add_argument("--data-root", default=None, help="Fashion-MNIST IDX folder")
     parser.add_argument("--members", default=None, help="shrink result JSON (default: run one)")
     parser.add_argument("--work", default="results/oneshot_work")
-    parser.add_argument("--phase", choices=("all", "truth", "supernets", "report"), default="all")
+    parser.add_argument(
+        "--phase", choices=("all", "truth", "supernets", "random-split", "report"), default="all"
+    )
     parser.add_argument(
         "--out",
         default=None,
@@ -296,6 +303,8 @@ def main() -> None:
     cfg.update(device=args.device, workers=args.workers, data_root=args.data_root)
     work = Path(args.work)
     work.mkdir(parents=True, exist_ok=True)
+
+    import torch
 
     from lissnas.oneshot import (
         CALIB_BATCH_SIZE,
@@ -339,13 +348,80 @@ def main() -> None:
     archs_f, all_runs_f, sidecar_f = load_truth(truth_f, cfg, space)
     runs_s, runs_f = all_runs_s[:, : cfg["truth_repeats"]], all_runs_f[:, : cfg["truth_repeats"]]
     acc_s, acc_f = runs_s.mean(axis=1), runs_f.mean(axis=1)
+    truth_tables = {"shrunk": (archs_s, acc_s), "full": (archs_f, acc_f)}
     common = dict(
         batch_size=cfg["supernet_batch_size"], lr=cfg["lr"], device=args.device, progress=False
     )
     net_args = dict(in_channels=1, width=cfg["width"], depth=cfg["depth"])
     rows = []
     seeds = range(args.first_seed, args.first_seed + cfg["seeds"])
-    for seed in seeds if args.phase != "report" else ():
+
+    def lid_args(seed: int) -> dict:
+        return dict(n_paths=2, device=args.device, seed=seed)
+
+    def warm_up(seed: int):
+        """NAS-LID's start: the first ``warmup_epochs`` of the one-shot schedule on the full
+        space (no annealing before the split), then LID's first split."""
+        warm = build_supernet("nb201", seed=seed, **net_args)
+        sampler = ArchSampler(space, seed=seed)
+        train_supernet(
+            warm, sampler, train, epochs=cfg["epochs"], seed=seed,
+            max_steps=cfg["warmup_epochs"] * train.n_batches(cfg["supernet_batch_size"]),
+            **common,
+        )  # fmt: skip
+        return warm, sampler, split_supernet(warm, sampler, lid_x, **lid_args(seed))
+
+    def train_parts(parts, stages: list[int], seed: int) -> None:
+        """Train the split's levels ``stages`` (epochs per sub-supernet), each from the
+        learning rate one-shot has reached there: the same total epochs as one-shot."""
+        done = cfg["warmup_epochs"]
+        for level, each in enumerate(stages, start=1):
+            if level > 1:
+                parts.split_further(lid_x, **lid_args(seed))
+            lr = cfg["lr"] * (1 + math.cos(math.pi * done / cfg["epochs"])) / 2
+            parts.train(train, epochs_each=each, seed=seed, **{**common, "lr": lr})
+            done += each * 2**level
+        assert done == cfg["epochs"], (done, cfg["epochs"])
+
+    lid_x = train.x[:256]
+    evaluation = dict(calib_batches=cfg["calib_batches"], device=args.device)
+    for seed in seeds if args.phase == "random-split" else ():
+        path = work / f"rows_{tag}_seed{seed}.json"
+        if not path.exists():
+            raise SystemExit(
+                f"{path} does not exist: measure seed {seed} first (--phase supernets)"
+            )
+        row = json.loads(path.read_text())
+        if row.get("truth", args.preset) != truth_tag:  # the control is measured on these
+            check_same_archs(work, [row.get("truth", args.preset)], truth_tag, truth_tables, space)
+        if "estimates" not in row:
+            raise SystemExit(f"{path} keeps no estimates (an older row): measure it again")
+        if "random1_on_full" in row:
+            print(f"seed {seed}: the random-split control is measured already", flush=True)
+            continue
+        started = time.perf_counter()
+        print(f"seed {seed}: NAS-LID's warm-up again, then a random split", flush=True)
+        warm, sampler, first = warm_up(seed)
+        regions = [{str(p): list(g) for p, g in r.items()} for r in first.regions]
+        if regions != row["naslid1_regions"]:
+            raise SystemExit(
+                f"{path}: LID splits the retrained warm-up into {regions}, the row records "
+                f"{row['naslid1_regions']}: the warm-up did not reproduce (an exact rerun needs "
+                f"the torch threads the row was made with; now {torch.get_num_threads()}), so "
+                "the control would not share it"
+            )
+        parts = split_supernet(warm, sampler, lid_x, criterion="random", **lid_args(seed))
+        train_parts(parts, lid_stages(cfg["epochs"] - cfg["warmup_epochs"])[1], seed)
+        estimate = parts.evaluate(archs_f, train, val, **evaluation)
+        row["estimates"]["random1_on_full"] = np.round(estimate, 4).tolist()
+        row.update({
+            "random1_on_full": ranking_correlation(estimate, acc_f),
+            "random1_regions": parts.summary()["regions"],
+            "random1_seconds": time.perf_counter() - started, "random1_command": COMMAND,
+        })  # fmt: skip
+        atomic_write_text(path, json.dumps(row))
+        print(json.dumps({k: row[k] for k in ("seed", "random1_on_full", "random1_regions")}))
+    for seed in seeds if args.phase in ("all", "supernets") else ():
         started = time.perf_counter()
         print(f"seed {seed}: supernets on the full and the shrunk space", flush=True)
         full = build_supernet("nb201", seed=seed, **net_args)
@@ -361,7 +437,6 @@ def main() -> None:
             seed=seed,
             **common,
         )
-        evaluation = dict(calib_batches=cfg["calib_batches"], device=args.device)
         estimates = {
             "full_on_shrunk": evaluate_archs(full, archs_s, train, val, **evaluation),
             "shrunk_on_shrunk": evaluate_archs(shrunk, archs_s, train, val, **evaluation),
@@ -369,28 +444,11 @@ def main() -> None:
         }
 
         print(f"seed {seed}: NAS-LID", flush=True)
-        # warm-up: the first epochs of the one-shot schedule (no annealing before the split)
-        warm = build_supernet("nb201", seed=seed, **net_args)
-        sampler = ArchSampler(space, seed=seed)
-        warmup, epochs = cfg["warmup_epochs"], cfg["epochs"]
-        train_supernet(
-            warm, sampler, train, epochs=epochs, seed=seed,
-            max_steps=warmup * train.n_batches(cfg["supernet_batch_size"]), **common,
-        )  # fmt: skip
-        lid = dict(n_paths=2, device=args.device, seed=seed)
-        lid_x = train.x[:256]
-        first = split_supernet(warm, sampler, lid_x, **lid)  # the same first split for all
+        first = warm_up(seed)[2]  # the same first split for all levels
         regions = {}
-        for levels, stages in lid_stages(epochs - warmup).items():
+        for levels, stages in lid_stages(cfg["epochs"] - cfg["warmup_epochs"]).items():
             parts = copy.deepcopy(first)
-            done = warmup
-            for level, each in enumerate(stages, start=1):
-                if level > 1:
-                    parts.split_further(lid_x, **lid)
-                lr = cfg["lr"] * (1 + math.cos(math.pi * done / epochs)) / 2  # where one-shot is
-                parts.train(train, epochs_each=each, seed=seed, **{**common, "lr": lr})
-                done += each * 2**level
-            assert done == epochs, (done, epochs)  # the same total epochs as one-shot
+            train_parts(parts, stages, seed)
             estimates[f"naslid{levels}_on_full"] = parts.evaluate(archs_f, train, val, **evaluation)
             regions[f"naslid{levels}_regions"] = parts.summary()["regions"]
         truth = {k: acc_s if k.endswith("_on_shrunk") else acc_f for k in estimates}
@@ -405,7 +463,6 @@ def main() -> None:
         print(json.dumps(rows[-1]))
     # every seed measured so far with this tag (runs may be split over --first-seed), ranked
     # against this run's truth
-    truth_tables = {"shrunk": (archs_s, acc_s), "full": (archs_f, acc_f)}
     # rows that do not name the truth they were measured beside (older ones) had the preset's
     measured = [{"truth": args.preset, **row} for row in read_rows(work, tag, cfg, parser)]
     beside: dict[str, list[int]] = {}  # other truth tags the rows were measured beside
@@ -418,6 +475,9 @@ def main() -> None:
         for row in measured
     ]
     seconds = sum(r["seconds"] for r in rows)
+    control_seconds = sum(r.get("random1_seconds", 0.0) for r in rows)
+    measured_keys = [key for key in LABELS if rows and all(key in r for r in rows)]
+    control = "random1_on_full" in measured_keys
     sidecars = [sidecar_s, sidecar_f]
     # what the tables took to reach the runs used here: time, and the commands on the way
     used = [min(int(n) for n in sc["seconds"] if int(n) >= cfg["truth_repeats"]) for sc in sidecars]
@@ -437,10 +497,12 @@ def main() -> None:
     calib_images = min(cfg["calib_batches"] * CALIB_BATCH_SIZE, len(train))
     device_name = f"{args.device} ({os.cpu_count()} cores)"
     if args.device.startswith("cuda"):
-        import torch
-
         device_name = f"{args.device} ({torch.cuda.get_device_name(0)})"
-    commands = sorted(truth_commands | {r["command"] for r in rows})
+    commands = sorted(
+        truth_commands
+        | {r["command"] for r in rows}
+        | {r["random1_command"] for r in rows if control}
+    )
 
     def agreement(runs: np.ndarray) -> str:
         """Kendall tau between two runs of the same table, averaged over pairs of runs."""
@@ -471,7 +533,7 @@ def main() -> None:
             "| comparison | " + " | ".join(f"r={n}" for n in range(1, n_runs + 1)) + " |",
             "|---|" + "---|" * n_runs,
         ]
-        for key in rows[0]["estimates"]:
+        for key in (k for k in measured_keys if all(k in r["estimates"] for r in rows)):
             truth = tables[key.rsplit("_", 1)[1]]
             taus = [
                 np.mean([
@@ -491,7 +553,12 @@ def main() -> None:
         + f" on {device_name}, {platform.node() or 'this machine'}. Truth tables "
         f"{truth_seconds[0] / 60:.1f} + {truth_seconds[1] / 60:.1f} min (members, uniform), "
         f"supernet phase of all seeds {seconds / 60:.1f} min: "
-        f"{(sum(truth_seconds) + seconds) / 60:.1f} min in all.",
+        f"{(sum(truth_seconds) + seconds) / 60:.1f} min in all"
+        + (
+            f"; the random-split control of all seeds {control_seconds / 60:.1f} min more."
+            if control
+            else "."
+        ),
         "",
         "Data: Fashion-MNIST from Debian's `dataset-fashion-mnist` "
         f"({cfg['subset']} training images, {cfg['val_subset']} test images). Shrunk space: "
@@ -526,31 +593,35 @@ def main() -> None:
             )
             for levels, st in lid_stages(cfg["epochs"] - cfg["warmup_epochs"]).items()
         )
-        + f" sub-supernets; {len(rows)} seeds.",
+        + f" sub-supernets; {len(rows)} seeds."
+        + (
+            " Control (`--phase random-split`): the 1-level schedule from the same warm-up "
+            "(retrained, checked to split as before), the position and the groups of its split "
+            "drawn at random instead of by LID."
+            if control
+            else ""
+        ),
         "",
         "| comparison | Kendall tau (mean ± std over seeds) | per seed |",
         "|---|---|---|",
-        *(
-            f"| {LABELS[key]} | {stat(key)} | {col(key)} |"
-            for key in LABELS
-            if all(key in r for r in rows)
-        ),
+        *(f"| {LABELS[key]} | {stat(key)} | {col(key)} |" for key in measured_keys),
         "",
         "Reference: the parameter count alone ranks the members with Kendall tau "
         f"{params_tau(truth_s, space, acc_s):.3f} and the uniform architectures with "
         f"{params_tau(truth_f, space, acc_f):.3f} (the same truth).",
         "",
         *by_runs(),
-        "Spearman: full {} / shrunk {} on members; one-shot {} / NAS-LID {} on uniform.".format(
+        "Spearman: full {} / shrunk {} on members; one-shot {} / NAS-LID {} on uniform".format(
             stat("full_on_shrunk", "spearman"),
             stat("shrunk_on_shrunk", "spearman"),
             stat("oneshot_on_full", "spearman"),
             " / ".join(
                 stat(k, "spearman")
                 for k in ("naslid1_on_full", "naslid2_on_full")
-                if all(k in r for r in rows)
+                if k in measured_keys
             ),
-        ),
+        )
+        + (f"; random split {stat('random1_on_full', 'spearman')}." if control else "."),
         "",
         "Sub-spaces per seed ({edge: operators}; operators "
         + ", ".join(f"{i} {op}" for i, op in enumerate(NB201_OPS))
@@ -562,6 +633,12 @@ def main() -> None:
             for r in rows
             for n in (1, 2)
             if f"naslid{n}_regions" in r
+        ),
+        *(
+            f"- seed {r['seed']}, random split: "
+            + ", ".join(json.dumps(region) for region in r["random1_regions"])
+            for r in rows
+            if control
         ),
     ]
     print("\n".join(lines))

@@ -292,6 +292,13 @@ def split(
     position: Annotated[
         int | None, typer.Option(help="Split this position (default: best).")
     ] = None,
+    criterion: Annotated[
+        str,
+        typer.Option(
+            help="'lid' (NAS-LID) or 'random': a random position and grouping, the control "
+            "that tells what LID adds."
+        ),
+    ] = "lid",
     lid_batch: Annotated[int, typer.Option(help="Images in the LID batch.")] = 256,
     n_paths: Annotated[int, typer.Option(help="Paths averaged per operator profile.")] = 4,
     k: Annotated[int, typer.Option(help="Nearest neighbours of the LID estimator.")] = 20,
@@ -306,6 +313,8 @@ def split(
 
     ``--epochs`` is shared among the sub-supernets; each truth architecture is routed to one.
     """
+    if criterion not in ("lid", "random"):
+        raise _fail(f"--criterion must be 'lid' or 'random', got {criterion!r}")
     oneshot = _oneshot()
     net, sampler, saved = _load(checkpoint)
     data, val = _data(dataset, data_root, subset, val_subset, seed)
@@ -318,7 +327,7 @@ def split(
         )
     batch = data.subset(lid_batch, seed).x
     train_cfg = saved["train"]
-    lid = dict(n_paths=n_paths, k=k, device=device, seed=seed)
+    lid = dict(n_paths=n_paths, k=k, device=device, seed=seed, criterion=criterion)
     fit = dict(batch_size=train_cfg["batch_size"], lr=train_cfg["lr"], device=device, seed=seed)
     try:
         parts = oneshot.split_supernet(net, sampler, batch, position=position, **lid)

@@ -1,6 +1,6 @@
 """`benchmarks/oneshot.py` end to end in a tiny configuration: truth tables with repeated
-runs (extended later), both supernets, NAS-LID at one and two levels, and the Markdown
-table."""
+runs (extended later), both supernets, NAS-LID at one and two levels, the random-split
+control, and the Markdown table."""
 
 from __future__ import annotations
 
@@ -47,6 +47,31 @@ def test_oneshot_benchmark_runs_every_comparison(tmp_path, fashion_dir):
     assert "then 1 epoch for each of 4 sub-supernets" in text
     assert "BN recalibrated per architecture on 128 training images" in text  # 3 x 128 > 128
     assert row["truth_repeats"] == 2 and len(row["estimates"]["oneshot_on_full"]) == 4
+
+    # the random-split control joins the measured row: same warm-up (checked), random split
+    row_path = tmp_path / "work" / "rows_cpu_seed0.json"
+    control = [*base, "--truth-repeats", "2", "--phase", "random-split"]
+    assert run(control).returncode == 0
+    measured = json.loads(row_path.read_text())
+    assert measured["random1_on_full"]["n"] == 4 and len(measured["random1_regions"]) == 2
+    assert {k: v for k, v in measured["estimates"].items() if k != "random1_on_full"} == (
+        row["estimates"]
+    )
+    assert measured["random1_command"].endswith("--phase random-split")
+    text = out.read_text()
+    assert "control: NAS-LID's 1 level with a random split instead of LID's" in text
+    assert "checked to split as before" in text and "- seed 0, random split: {" in text
+    again = run(control)
+    assert "measured already" in again.stdout and json.loads(row_path.read_text()) == measured
+    missing = run([*control, "--first-seed", "1"])
+    assert missing.returncode != 0 and "rows_cpu_seed1.json does not exist" in missing.stderr
+    # a row whose LID split the retrained warm-up does not repeat gets no control
+    row_path.write_text(json.dumps({**row, "naslid1_regions": row["naslid1_regions"][::-1]}))
+    differs = run(control)
+    assert differs.returncode != 0 and "the warm-up did not reproduce" in differs.stderr
+    assert "random1_on_full" not in json.loads(row_path.read_text())
+    row_path.write_text(json.dumps(measured))
+    row = measured
 
     # more runs later: only run 2 is trained, the report still ranks against runs 0 and 1
     # and shows the same estimates against the mean of 1, 2 and 3 runs
@@ -99,7 +124,6 @@ def test_oneshot_benchmark_runs_every_comparison(tmp_path, fashion_dir):
     assert run([*fewer, "--phase", "truth"]).returncode == 0
     other = run([*fewer, "--phase", "report"], cwd=tmp_path)
     assert other.returncode != 0 and "holds others" in other.stderr
-    row_path = tmp_path / "work" / "rows_cpu_seed0.json"
     row_path.write_text(json.dumps({k: v for k, v in row.items() if k != "estimates"}))
     stale = run([*base, "--phase", "report", "--truth-repeats", "3"])
     assert stale.returncode != 0 and "keeps no estimates" in stale.stderr

@@ -216,5 +216,12 @@ def test_supernet_commands_end_to_end(tmp_path, fashion_dir):
               "--levels", "2"],
     )  # fmt: skip
     assert odd.exit_code == 2 and "multiple of the 4" in odd.output
+    wrong = runner.invoke(
+        app, ["supernet", "split", str(ckpt), "--out", str(tmp_path / "x"), "--criterion", "grad"]
+    )
+    assert wrong.exit_code == 2 and "--criterion must be 'lid' or 'random', got 'grad'" in (
+        wrong.output
+    )
+    assert not (tmp_path / "x").exists()
     bad = runner.invoke(app, ["supernet", "evaluate", str(truth), "--truth", str(truth)])
     assert bad.exit_code == 2 and "not a" in bad.output

@@ -129,3 +129,31 @@ def test_split_further_makes_nested_sub_supernets_that_partition_the_space(tiny_
     assert got.shape == (4,) and np.all((got >= 0) & (got <= 100))
     with pytest.raises(ValueError, match="no position"):
         split_supernet(net, sampler, tiny_train.x[:32], position=2, exclude=[2], n_paths=1, k=8)
+
+
+def test_random_split_is_the_control_drawn_from_the_seed_among_the_same_candidates(tiny_train):
+    net = build_supernet("nb201", in_channels=1, width=4, depth=1, seed=0)
+    pool = net.space.enumerate()
+    members = pool[pool[:, 2] != 0][::7]  # position 2 holds 4 operators
+    sampler = ArchSampler(net.space, members, seed=0)
+    x = tiny_train.x[:32]
+    splits = [split_supernet(net, sampler, x, criterion="random", seed=s) for s in range(12)]
+    for parts in splits:
+        assert parts.similarity is None and parts.cuts == {}
+        assert parts.summary()["similarity"] is None
+        present = sorted(np.unique(members[:, parts.position]).tolist())
+        assert sorted(parts.groups[0] + parts.groups[1]) == present
+        assert set(parts.route(members).tolist()) == {0, 1}
+    # the seed decides: the same seed, the same split; over seeds, several positions
+    again = split_supernet(net, sampler, x, criterion="random", seed=3)
+    assert (again.position, again.groups) == (splits[3].position, splits[3].groups)
+    assert len({p.position for p in splits}) > 1
+    one = split_supernet(net, sampler, x, criterion="random", position=2, exclude=[0], seed=5)
+    assert one.position == 2 and sorted(one.groups[0] + one.groups[1]) == [1, 2, 3, 4]
+    # nested: the second level never splits the first level's position again
+    one.split_further(x, criterion="random", seed=5)
+    assert all(len(region) == 2 for region in one.regions) and len(one.subnets) == 4
+    with pytest.raises(ValueError, match="criterion must be 'lid' or 'random', got 'grad'"):
+        split_supernet(net, sampler, x, criterion="grad")
+    with pytest.raises(ValueError, match="no position with at least two operators"):
+        split_supernet(net, sampler, x, criterion="random", position=2, exclude=[2])

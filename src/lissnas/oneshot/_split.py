@@ -33,14 +33,22 @@ def best_bipartition(similarity: np.ndarray) -> tuple[tuple[int, ...], tuple[int
     if n > 16:
         raise ValueError(f"exhaustive bipartition handles up to 16 operators, got {n}")
     best: tuple[tuple[int, ...], tuple[int, ...], float] = ((), (), np.inf)
+    for a, b in _bipartitions(n):
+        cut = float(W[np.ix_(a, b)].sum()) / (len(a) * len(b))
+        if cut < best[2] - 1e-12:
+            best = (a, b, cut)
+    return best
+
+
+def _bipartitions(n: int) -> list[tuple[tuple[int, ...], tuple[int, ...]]]:
+    """Every split of ``range(n)`` into two non-empty groups, each once (``2^(n-1) - 1``;
+    operator 0 always in the first group)."""
+    out = []
     for r in range(n - 1):
         for rest in combinations(range(1, n), r):
-            a = (0, *rest)  # operator 0 always in the first group: each split counted once
-            b = tuple(i for i in range(n) if i not in a)
-            cut = float(W[np.ix_(a, b)].sum()) / (len(a) * len(b))
-            if cut < best[2] - 1e-12:
-                best = (a, b, cut)
-    return best
+            a = (0, *rest)
+            out.append((a, tuple(i for i in range(n) if i not in a)))
+    return out
 
 
 @dataclass
@@ -55,7 +63,7 @@ class SplitSupernet:
     groups: list[tuple[int, ...]]
     children: list[Supernet | SplitSupernet]
     child_samplers: list[ArchSampler]
-    similarity: np.ndarray
+    similarity: np.ndarray | None
     cuts: dict[int, float] = field(default_factory=dict)
 
     @property
@@ -94,7 +102,7 @@ class SplitSupernet:
             "position": self.position,
             "groups": [list(g) for g in self.groups],
             "ratio_cuts": {str(p): c for p, c in self.cuts.items()},
-            "similarity": self.similarity.tolist(),
+            "similarity": None if self.similarity is None else self.similarity.tolist(),
             "regions": [{str(p): list(g) for p, g in r.items()} for r in self.regions],
             "children": [
                 c.summary() if isinstance(c, SplitSupernet) else None for c in self.children
@@ -172,6 +180,7 @@ def split_supernet(
     k: int = 20,
     device: str = "cpu",
     seed: int = 0,
+    criterion: str = "lid",
 ) -> SplitSupernet:
     """NAS-LID's split of a (warmed-up) supernet into two sub-supernets.
 
@@ -183,7 +192,13 @@ def split_supernet(
     weights) sampling only the architectures of ``sampler``'s space whose operator at that
     position is in its group; the space must be enumerable or the sampler hold members.
     ``SplitSupernet.split_further`` splits the sub-supernets again (NAS-LID's levels).
+
+    ``criterion="random"`` is the control that tells what LID adds: the position (among the
+    same candidates) and the two groups (uniform over the bipartitions of its operators)
+    are drawn with ``seed``, nothing is measured, and ``similarity`` is ``None``.
     """
+    if criterion not in ("lid", "random"):
+        raise ValueError(f"criterion must be 'lid' or 'random', got {criterion!r}")
     space = supernet.space
     pool = sampler.members if sampler.members is not None else space.enumerate()
     if pool is None:
@@ -191,28 +206,50 @@ def split_supernet(
     pool = space.canonical(pool)
     excluded = set(exclude)
     positions = range(space.n_positions) if position is None else [position]
-    best = None
-    cuts: dict[int, float] = {}
-    for p in positions:
+    candidates = [p for p in positions if p not in excluded and len(np.unique(pool[:, p])) > 1]
+    if not candidates:
+        raise ValueError("no position with at least two operators left to split")
+    if criterion == "random":
+        rng = np.random.default_rng(seed)
+        p = int(rng.choice(candidates))
         present = np.unique(pool[:, p])
-        if len(present) < 2 or p in excluded:
-            continue
+        a, b = _bipartitions(len(present))[rng.integers(2 ** (len(present) - 1) - 1)]
+        groups = (tuple(int(present[i]) for i in a), tuple(int(present[i]) for i in b))
+        return _split_at(supernet, pool, p, groups, None, {}, seed)
+    best: tuple[int, tuple[tuple[int, ...], tuple[int, ...]], np.ndarray] | None = None
+    cuts: dict[int, float] = {}
+    for p in candidates:
+        present = np.unique(pool[:, p])
         profiles = operator_profiles(
             supernet, sampler, x, p, ops=present, n_paths=n_paths, k=k, device=device, seed=seed
         )
         sim = profile_similarity(profiles)
         a, b, cut = best_bipartition(sim)
         cuts[p] = cut
-        if best is None or cut < best[3]:
+        if best is None or cut < cuts[best[0]]:
             groups = (tuple(int(present[i]) for i in a), tuple(int(present[i]) for i in b))
-            best = (p, *groups, cut, sim)
-    if best is None:
-        raise ValueError("no position with at least two operators left to split")
-    p, a, b, _, sim = best
+            best = (p, groups, sim)
+    assert best is not None
+    return _split_at(supernet, pool, *best, cuts, seed)
+
+
+def _split_at(
+    supernet: Supernet,
+    pool: np.ndarray,
+    position: int,
+    groups: tuple[tuple[int, ...], tuple[int, ...]],
+    similarity: np.ndarray | None,
+    cuts: dict[int, float],
+    seed: int,
+) -> SplitSupernet:
+    """Two copies of ``supernet``, each sampling the architectures of ``pool`` (canonical)
+    whose operator at ``position`` is in its group."""
     subnets: list[Supernet | SplitSupernet] = []
     samplers = []
-    for g, group in enumerate((a, b)):
+    for g, group in enumerate(groups):
         subnets.append(copy.deepcopy(supernet))
-        members = pool[np.isin(pool[:, p], group)]
-        samplers.append(ArchSampler(space, members, seed=np.random.default_rng([seed, g, p])))
-    return SplitSupernet(p, [a, b], subnets, samplers, sim, cuts)
+        members = pool[np.isin(pool[:, position], group)]
+        samplers.append(
+            ArchSampler(supernet.space, members, seed=np.random.default_rng([seed, g, position]))
+        )
+    return SplitSupernet(position, list(groups), subnets, samplers, similarity, cuts)

@@ -223,5 +223,14 @@ def test_supernet_commands_end_to_end(tmp_path, fashion_dir):
         wrong.output
     )
     assert not (tmp_path / "x").exists()
+    control = runner.invoke(
+        app,
+        ["supernet", "split", str(ckpt), "--out", str(tmp_path / "random"), "--truth", str(truth),
+         "--subset", "128", "--epochs", "2", "--criterion", "random", "--seed", "1", *common],
+    )  # fmt: skip
+    assert control.exit_code == 0, control.output
+    drawn = json.loads((tmp_path / "random" / "split.json").read_text())
+    assert drawn["similarity"] is None and drawn["ratio_cuts"] == {}
+    assert len(drawn["regions"]) == 2 and drawn["ranking"]["n"] == 3
     bad = runner.invoke(app, ["supernet", "evaluate", str(truth), "--truth", str(truth)])
     assert bad.exit_code == 2 and "not a" in bad.output

@@ -342,7 +342,8 @@ def main() -> None:
         ground_truth(truth_f, uniform, cfg, train, val)
     if args.phase == "truth":
         return
-    read_rows(work, tag, cfg, parser)  # stop before training if this tag's rows differ
+    # stop before training if this tag's rows differ
+    known = {row["seed"]: row for row in read_rows(work, tag, cfg, parser)}
 
     archs_s, all_runs_s, sidecar_s = load_truth(truth_s, cfg, space)
     archs_f, all_runs_f, sidecar_f = load_truth(truth_f, cfg, space)
@@ -387,11 +388,11 @@ def main() -> None:
     evaluation = dict(calib_batches=cfg["calib_batches"], device=args.device)
     for seed in seeds if args.phase == "random-split" else ():
         path = work / f"rows_{tag}_seed{seed}.json"
-        if not path.exists():
+        if seed not in known:
             raise SystemExit(
                 f"{path} does not exist: measure seed {seed} first (--phase supernets)"
             )
-        row = json.loads(path.read_text())
+        row = known[seed]
         if row.get("truth", args.preset) != truth_tag:  # the control is measured on these
             check_same_archs(work, [row.get("truth", args.preset)], truth_tag, truth_tables, space)
         if "estimates" not in row:
@@ -402,7 +403,7 @@ def main() -> None:
         started = time.perf_counter()
         print(f"seed {seed}: NAS-LID's warm-up again, then a random split", flush=True)
         warm, sampler, first = warm_up(seed)
-        regions = [{str(p): list(g) for p, g in r.items()} for r in first.regions]
+        regions = first.summary()["regions"]
         if regions != row["naslid1_regions"]:
             raise SystemExit(
                 f"{path}: LID splits the retrained warm-up into {regions}, the row records "

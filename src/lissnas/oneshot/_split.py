@@ -213,7 +213,8 @@ def split_supernet(
         rng = np.random.default_rng(seed)
         p = int(rng.choice(candidates))
         present = np.unique(pool[:, p])
-        a, b = _bipartitions(len(present))[rng.integers(2 ** (len(present) - 1) - 1)]
+        options = _bipartitions(len(present))
+        a, b = options[rng.integers(len(options))]
         groups = (tuple(int(present[i]) for i in a), tuple(int(present[i]) for i in b))
         return _split_at(supernet, pool, p, groups, None, {}, seed)
     best: tuple[int, tuple[tuple[int, ...], tuple[int, ...]], np.ndarray] | None = None

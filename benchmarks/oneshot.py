@@ -30,6 +30,8 @@ is made here: architectures trained standalone (``lissnas.oneshot.make_ground_tr
    again from the same warm-up (retrained; the run stops unless LID splits it as the row
    records), the split's position and groups drawn at random instead
    (``split_supernet(criterion="random")``): what LID's choice adds over any split.
+   ``--phase spectral-split`` does the same with the split rule of NAS-LID's published code
+   (``criterion="lid-spectral"``: plain cosine, spectral clustering).
 
 ``--phase truth`` only builds the tables and ``--phase supernets`` only uses them (both in
 ``--work``), so a long run can be cut in two; ``--phase report`` only rewrites the
@@ -54,6 +56,7 @@ import platform
 import shlex
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -84,7 +87,35 @@ LABELS = {
     "naslid1_on_full": "NAS-LID, 2 sub-supernets (1 level), same architectures, same total epochs",
     "naslid2_on_full": "NAS-LID, 4 sub-supernets (2 levels), same architectures, same total epochs",
     "random1_on_full": "control: NAS-LID's 1 level with a random split instead of LID's",
+    "spectral1_on_full": "NAS-LID's 1 level split by its published code's rule (spectral)",
 }
+
+
+@dataclass(frozen=True)
+class Resplit:
+    """A phase that splits the same warm-up again by another criterion, added to the rows."""
+
+    criterion: str  # split_supernet's
+    key: str  # the row's fields: <key>_on_full, <key>_regions, <key>_seconds, <key>_command
+    name: str  # as the report and the progress name it
+    setup: str  # the report's sentence on what it is
+
+
+RESPLITS = {
+    "random-split": Resplit(
+        "random", "random1", "random split",
+        " Control (`--phase random-split`): the 1-level schedule from the same warm-up "
+        "(retrained, checked to split as before), the position and the groups of its split "
+        "drawn at random instead of by LID.",
+    ),
+    "spectral-split": Resplit(
+        "lid-spectral", "spectral1", "published-rule split",
+        " Published rule (`--phase spectral-split`): the 1-level schedule from the same "
+        "warm-up (retrained, checked to split as before), split as NAS-LID's code does (plain "
+        "cosine of the LID profiles, two groups by spectral clustering, the position with the "
+        "highest similarity within its groups).",
+    ),
+}  # fmt: skip
 
 #: what a truth table depends on besides its runs (checked when a table is reused)
 TRUTH_SETTINGS = ("subset", "val_subset", "width", "depth", "truth_archs", "truth_epochs",
@@ -267,7 +298,7 @@ def make_parser() -> argparse.ArgumentParser:
     parser.add_argument("--members", default=None, help="shrink result JSON (default: run one)")
     parser.add_argument("--work", default="results/oneshot_work")
     parser.add_argument(
-        "--phase", choices=("all", "truth", "supernets", "random-split", "report"), default="all"
+        "--phase", choices=("all", "truth", "supernets", *RESPLITS, "report"), default="all"
     )
     parser.add_argument(
         "--out",
@@ -386,7 +417,8 @@ def main() -> None:
 
     lid_x = train.x[:256]
     evaluation = dict(calib_batches=cfg["calib_batches"], device=args.device)
-    for seed in seeds if args.phase == "random-split" else ():
+    for seed in seeds if args.phase in RESPLITS else ():
+        resplit = RESPLITS[args.phase]
         path = work / f"rows_{tag}_seed{seed}.json"
         if seed not in known:
             raise SystemExit(
@@ -397,11 +429,11 @@ def main() -> None:
             check_same_archs(work, [row.get("truth", args.preset)], truth_tag, truth_tables, space)
         if "estimates" not in row:
             raise SystemExit(f"{path} keeps no estimates (an older row): measure it again")
-        if "random1_on_full" in row:
-            print(f"seed {seed}: the random-split control is measured already", flush=True)
+        if f"{resplit.key}_on_full" in row:
+            print(f"seed {seed}: the {resplit.name} is measured already", flush=True)
             continue
         started = time.perf_counter()
-        print(f"seed {seed}: NAS-LID's warm-up again, then a random split", flush=True)
+        print(f"seed {seed}: NAS-LID's warm-up again, then a {resplit.name}", flush=True)
         warm, sampler, first = warm_up(seed)
         regions = first.summary()["regions"]
         if regions != row["naslid1_regions"]:
@@ -409,19 +441,20 @@ def main() -> None:
                 f"{path}: LID splits the retrained warm-up into {regions}, the row records "
                 f"{row['naslid1_regions']}: the warm-up did not reproduce (an exact rerun needs "
                 f"the torch threads the row was made with; now {torch.get_num_threads()}), so "
-                "the control would not share it"
+                f"the {resplit.name} would not share it"
             )
-        parts = split_supernet(warm, sampler, lid_x, criterion="random", **lid_args(seed))
+        parts = split_supernet(warm, sampler, lid_x, criterion=resplit.criterion, **lid_args(seed))
         train_parts(parts, lid_stages(cfg["epochs"] - cfg["warmup_epochs"])[1], seed)
         estimate = parts.evaluate(archs_f, train, val, **evaluation)
-        row["estimates"]["random1_on_full"] = np.round(estimate, 4).tolist()
+        key = resplit.key
+        row["estimates"][f"{key}_on_full"] = np.round(estimate, 4).tolist()
         row.update({
-            "random1_on_full": ranking_correlation(estimate, acc_f),
-            "random1_regions": parts.summary()["regions"],
-            "random1_seconds": time.perf_counter() - started, "random1_command": COMMAND,
+            f"{key}_on_full": ranking_correlation(estimate, acc_f),
+            f"{key}_regions": parts.summary()["regions"],
+            f"{key}_seconds": time.perf_counter() - started, f"{key}_command": COMMAND,
         })  # fmt: skip
         atomic_write_text(path, json.dumps(row))
-        print(json.dumps({k: row[k] for k in ("seed", "random1_on_full", "random1_regions")}))
+        print(json.dumps({k: row[k] for k in ("seed", f"{key}_on_full", f"{key}_regions")}))
     for seed in seeds if args.phase in ("all", "supernets") else ():
         started = time.perf_counter()
         print(f"seed {seed}: supernets on the full and the shrunk space", flush=True)
@@ -476,9 +509,13 @@ def main() -> None:
         for row in measured
     ]
     seconds = sum(r["seconds"] for r in rows)
-    control_seconds = sum(r.get("random1_seconds", 0.0) for r in rows)
     measured_keys = [key for key in LABELS if rows and all(key in r for r in rows)]
-    control = "random1_on_full" in measured_keys
+    # the re-splits every seed has, each with the time it took over all seeds
+    resplits = {
+        r: sum(row[f"{r.key}_seconds"] for row in rows)
+        for r in RESPLITS.values()
+        if f"{r.key}_on_full" in measured_keys
+    }
     sidecars = [sidecar_s, sidecar_f]
     # what the tables took to reach the runs used here: time, and the commands on the way
     used = [min(int(n) for n in sc["seconds"] if int(n) >= cfg["truth_repeats"]) for sc in sidecars]
@@ -502,7 +539,7 @@ def main() -> None:
     commands = sorted(
         truth_commands
         | {r["command"] for r in rows}
-        | {r["random1_command"] for r in rows if control}
+        | {row[f"{r.key}_command"] for row in rows for r in resplits}
     )
 
     def agreement(runs: np.ndarray) -> str:
@@ -555,11 +592,12 @@ def main() -> None:
         f"{truth_seconds[0] / 60:.1f} + {truth_seconds[1] / 60:.1f} min (members, uniform), "
         f"supernet phase of all seeds {seconds / 60:.1f} min: "
         f"{(sum(truth_seconds) + seconds) / 60:.1f} min in all"
-        + (
-            f"; the random-split control of all seeds {control_seconds / 60:.1f} min more."
-            if control
-            else "."
-        ),
+        + "".join(
+            f"; the {'random-split control' if r.criterion == 'random' else r.name} of all "
+            f"seeds {t / 60:.1f} min more"
+            for r, t in resplits.items()
+        )
+        + ".",
         "",
         "Data: Fashion-MNIST from Debian's `dataset-fashion-mnist` "
         f"({cfg['subset']} training images, {cfg['val_subset']} test images). Shrunk space: "
@@ -595,13 +633,7 @@ def main() -> None:
             for levels, st in lid_stages(cfg["epochs"] - cfg["warmup_epochs"]).items()
         )
         + f" sub-supernets; {len(rows)} seeds."
-        + (
-            " Control (`--phase random-split`): the 1-level schedule from the same warm-up "
-            "(retrained, checked to split as before), the position and the groups of its split "
-            "drawn at random instead of by LID."
-            if control
-            else ""
-        ),
+        + "".join(r.setup for r in resplits),
         "",
         "| comparison | Kendall tau (mean ± std over seeds) | per seed |",
         "|---|---|---|",
@@ -622,7 +654,8 @@ def main() -> None:
                 if k in measured_keys
             ),
         )
-        + (f"; random split {stat('random1_on_full', 'spearman')}." if control else "."),
+        + "".join(f"; {r.name} {stat(f'{r.key}_on_full', 'spearman')}" for r in resplits)
+        + ".",
         "",
         "Sub-spaces per seed ({edge: operators}; operators "
         + ", ".join(f"{i} {op}" for i, op in enumerate(NB201_OPS))
@@ -636,10 +669,10 @@ def main() -> None:
             if f"naslid{n}_regions" in r
         ),
         *(
-            f"- seed {r['seed']}, random split: "
-            + ", ".join(json.dumps(region) for region in r["random1_regions"])
-            for r in rows
-            if control
+            f"- seed {row['seed']}, {r.name}: "
+            + ", ".join(json.dumps(region) for region in row[f"{r.key}_regions"])
+            for r in resplits
+            for row in rows
         ),
     ]
     print("\n".join(lines))

@@ -295,8 +295,9 @@ def split(
     criterion: Annotated[
         str,
         typer.Option(
-            help="'lid' (NAS-LID) or 'random': a random position and grouping, the control "
-            "that tells what LID adds."
+            help="'lid' (NAS-LID: ratio cut of the centred LID similarity), 'lid-spectral' "
+            "(NAS-LID's published code: plain cosine, spectral clustering) or 'random': a "
+            "random position and grouping, the control that tells what LID adds."
         ),
     ] = "lid",
     lid_batch: Annotated[int, typer.Option(help="Images in the LID batch.")] = 256,
@@ -313,9 +314,9 @@ def split(
 
     ``--epochs`` is shared among the sub-supernets; each truth architecture is routed to one.
     """
-    if criterion not in ("lid", "random"):
-        raise _fail(f"--criterion must be 'lid' or 'random', got {criterion!r}")
     oneshot = _oneshot()
+    if criterion not in oneshot.SPLIT_CRITERIA:
+        raise _fail(f"--criterion must be one of {oneshot.SPLIT_CRITERIA}, got {criterion!r}")
     net, sampler, saved = _load(checkpoint)
     data, val = _data(dataset, data_root, subset, val_subset, seed)
     if levels < 1:

@@ -1,6 +1,6 @@
 """`benchmarks/oneshot.py` end to end in a tiny configuration: truth tables with repeated
 runs (extended later), both supernets, NAS-LID at one and two levels, the random-split
-control, and the Markdown table."""
+control and the published split rule, and the Markdown table."""
 
 from __future__ import annotations
 
@@ -71,7 +71,20 @@ def test_oneshot_benchmark_runs_every_comparison(tmp_path, fashion_dir):
     assert differs.returncode != 0 and "the warm-up did not reproduce" in differs.stderr
     assert "random1_on_full" not in json.loads(row_path.read_text())
     row_path.write_text(json.dumps(measured))
-    row = measured
+    # the published code's rule joins it the same way, beside the random split
+    published = run([*base, "--truth-repeats", "2", "--phase", "spectral-split"])
+    assert published.returncode == 0, published.stderr[-3000:]
+    row = json.loads(row_path.read_text())
+    assert row["spectral1_on_full"]["n"] == 4 and len(row["spectral1_regions"]) == 2
+    kept = {k: v for k, v in row.items() if not k.startswith("spectral1")}
+    assert kept == {**measured, "estimates": row["estimates"]}
+    estimates = {k: v for k, v in row["estimates"].items() if k != "spectral1_on_full"}
+    assert estimates == measured["estimates"]
+    text = out.read_text()
+    assert "NAS-LID's 1 level split by its published code's rule (spectral)" in text
+    assert "- seed 0, published-rule split: {" in text and "- seed 0, random split: {" in text
+    assert "the random-split control of all seeds" in text
+    assert "published-rule split of all seeds" in text and "spectral clustering" in text
 
     # more runs later: only run 2 is trained, the report still ranks against runs 0 and 1
     # and shows the same estimates against the mean of 1, 2 and 3 runs

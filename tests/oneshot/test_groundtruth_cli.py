@@ -219,9 +219,8 @@ def test_supernet_commands_end_to_end(tmp_path, fashion_dir):
     wrong = runner.invoke(
         app, ["supernet", "split", str(ckpt), "--out", str(tmp_path / "x"), "--criterion", "grad"]
     )
-    assert wrong.exit_code == 2 and "--criterion must be 'lid' or 'random', got 'grad'" in (
-        wrong.output
-    )
+    assert wrong.exit_code == 2 and "--criterion must be one of" in wrong.output
+    assert "got 'grad'" in wrong.output
     assert not (tmp_path / "x").exists()
     control = runner.invoke(
         app,
@@ -230,7 +229,18 @@ def test_supernet_commands_end_to_end(tmp_path, fashion_dir):
     )  # fmt: skip
     assert control.exit_code == 0, control.output
     drawn = json.loads((tmp_path / "random" / "split.json").read_text())
-    assert drawn["similarity"] is None and drawn["ratio_cuts"] == {}
+    assert drawn["similarity"] is None and drawn["scores"] == {}
+    assert drawn["criterion"] == "random" and summary["criterion"] == "lid"
+    published = runner.invoke(
+        app,
+        ["supernet", "split", str(ckpt), "--out", str(tmp_path / "spectral"), "--subset", "128",
+         "--lid-batch", "32", "--n-paths", "1", "--k", "5", "--epochs", "2", "--criterion",
+         "lid-spectral", *common],
+    )  # fmt: skip
+    assert published.exit_code == 0, published.output
+    clustered = json.loads((tmp_path / "spectral" / "split.json").read_text())
+    assert clustered["criterion"] == "lid-spectral" and len(clustered["regions"]) == 2
+    assert str(clustered["position"]) in clustered["scores"]
     assert len(drawn["regions"]) == 2 and drawn["ranking"]["n"] == 3
     bad = runner.invoke(app, ["supernet", "evaluate", str(truth), "--truth", str(truth)])
     assert bad.exit_code == 2 and "not a" in bad.output

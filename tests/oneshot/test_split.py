@@ -8,11 +8,14 @@ import pytest
 import torch
 
 from lissnas.oneshot import (
+    SPLIT_CRITERIA,
     ArchSampler,
     best_bipartition,
     build_supernet,
     evaluate_archs,
+    operator_profiles,
     profile_similarity,
+    spectral_bipartition,
     split_supernet,
     train_supernet,
 )
@@ -28,16 +31,58 @@ def test_similarity_ignores_what_all_operators_share():
     assert np.allclose(profile_similarity(3.0 * profiles), sim)
 
 
-@pytest.mark.parametrize("seed", range(5))
-def test_bipartition_recovers_planted_groups(seed):
+def test_plain_similarity_is_the_cosine_of_the_published_code():
+    rng = np.random.default_rng(1)
+    profiles = rng.random((5, 6)) * 10
+    plain = profile_similarity(profiles, centred=False)
+    unit = profiles / np.linalg.norm(profiles, axis=1, keepdims=True)
+    assert np.allclose(plain, unit @ unit.T)
+    assert np.allclose(profile_similarity(3.0 * profiles, centred=False), plain)
+    # unlike the centred one, what all operators share counts: a large common profile
+    # makes every pair alike
+    shared = profile_similarity(profiles + 1000 * rng.random(6), centred=False)
+    assert shared[~np.eye(5, dtype=bool)].min() > plain[~np.eye(5, dtype=bool)].max()
+    zero = profile_similarity(np.vstack([profiles[:2], np.zeros(6)]), centred=False)
+    assert np.array_equal(zero[2], [0.0, 0.0, 1.0])  # a collapsed path is similar to none
+
+
+def _planted(seed: int, offset: float) -> tuple[np.ndarray, np.ndarray]:
+    """Profiles of two planted groups of operators (``a`` and the rest), a little noise."""
     rng = np.random.default_rng(seed)
     n = int(rng.integers(4, 9))
     a = np.sort(rng.choice(n, size=int(rng.integers(1, n)), replace=False))
     shape_a, shape_b = rng.normal(size=8), rng.normal(size=8)
     profiles = np.where(np.isin(np.arange(n), a)[:, None], shape_a, shape_b)
-    profiles = 10 + profiles + rng.normal(scale=0.05, size=profiles.shape)
+    return a, offset + profiles + rng.normal(scale=0.05, size=profiles.shape)
+
+
+def _groups(a: np.ndarray, n: int) -> set[tuple[int, ...]]:
+    return {tuple(a.tolist()), tuple(sorted(set(range(n)) - set(a.tolist())))}
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_spectral_bipartition_recovers_planted_groups(seed):
+    a, profiles = _planted(seed, offset=0.0)
+    sim = profile_similarity(profiles, centred=False)
+    g1, g2, score = spectral_bipartition(sim)
+    assert 0 in g1 and {g1, g2} == _groups(a, len(profiles))
+    within = [sim[np.ix_(g, g)].mean() for g in (g1, g2)]
+    assert score == pytest.approx(np.mean(within)) and score > 0.9
+
+
+def test_spectral_bipartition_of_two_operators_and_its_checks():
+    assert spectral_bipartition(np.array([[1.0, 0.3], [0.3, 1.0]])) == ((0,), (1,), 1.0)
+    with pytest.raises(ValueError, match="square"):
+        spectral_bipartition(np.ones((3, 2)))
+    with pytest.raises(ValueError, match=">= 2"):
+        spectral_bipartition(np.ones((1, 1)))
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_bipartition_recovers_planted_groups(seed):
+    a, profiles = _planted(seed, offset=10.0)
     g1, g2, cut = best_bipartition(profile_similarity(profiles))
-    assert {g1, g2} == {tuple(a.tolist()), tuple(sorted(set(range(n)) - set(a.tolist())))}
+    assert {g1, g2} == _groups(a, len(profiles))
     assert 0 <= cut < 0.1  # the planted groups are dissimilar: a small cut
 
 
@@ -57,7 +102,7 @@ def test_split_of_a_shrunk_space_routes_and_evaluates_through_its_sub_supernets(
     sampler = ArchSampler(net.space, members, seed=0)
     train_supernet(net, sampler, tiny_train, epochs=1, progress=False)
     parts = split_supernet(net, sampler, tiny_train.x[:64], position=4, n_paths=1, k=8)
-    assert parts.position == 4 and list(parts.cuts) == [4]
+    assert parts.position == 4 and list(parts.scores) == [4] and parts.criterion == "lid"
     assert sorted(parts.groups[0] + parts.groups[1]) == list(range(5))
 
     # the sub-spaces partition the shrunk space, not the full one
@@ -139,7 +184,7 @@ def test_random_split_is_the_control_drawn_from_the_seed_among_the_same_candidat
     x = tiny_train.x[:32]
     splits = [split_supernet(net, sampler, x, criterion="random", seed=s) for s in range(12)]
     for parts in splits:
-        assert parts.similarity is None and parts.cuts == {}
+        assert parts.similarity is None and parts.scores == {}
         assert parts.summary()["similarity"] is None
         present = sorted(np.unique(members[:, parts.position]).tolist())
         assert sorted(parts.groups[0] + parts.groups[1]) == present
@@ -153,7 +198,31 @@ def test_random_split_is_the_control_drawn_from_the_seed_among_the_same_candidat
     # nested: the second level never splits the first level's position again
     one.split_further(x, criterion="random", seed=5)
     assert all(len(region) == 2 for region in one.regions) and len(one.subnets) == 4
-    with pytest.raises(ValueError, match="criterion must be 'lid' or 'random', got 'grad'"):
+    with pytest.raises(ValueError, match=r"criterion must be one of \(.*'random'\), got 'grad'"):
         split_supernet(net, sampler, x, criterion="grad")
     with pytest.raises(ValueError, match="no position with at least two operators"):
         split_supernet(net, sampler, x, criterion="random", position=2, exclude=[2])
+
+
+def test_spectral_split_follows_the_published_rule(tiny_train, monkeypatch):
+    net = build_supernet("nb201", in_channels=1, width=4, depth=1, seed=0)
+    sampler = ArchSampler(net.space, seed=0)
+    train_supernet(net, sampler, tiny_train, epochs=1, max_steps=4, progress=False)
+    x = tiny_train.x[:32]
+    lid = dict(n_paths=1, k=8, seed=2)
+    parts = split_supernet(net, sampler, x, exclude=[0, 1, 2], criterion="lid-spectral", **lid)
+    assert "lid-spectral" in SPLIT_CRITERIA and parts.criterion == "lid-spectral"
+    assert sorted(parts.scores) == [3, 4, 5]  # every candidate scored
+    assert parts.scores[parts.position] == max(parts.scores.values())  # the best kept
+    # the chosen position's split is spectral_bipartition of the plain cosine of its profiles
+    profiles = operator_profiles(net, sampler, x, parts.position, **lid)
+    sim = profile_similarity(profiles, centred=False)
+    assert np.allclose(parts.similarity, sim)
+    g1, g2, score = spectral_bipartition(sim)
+    assert parts.groups == [g1, g2] and parts.scores[parts.position] == pytest.approx(score)
+    summary = parts.summary()
+    assert summary["criterion"] == "lid-spectral" and set(summary["scores"]) == {"3", "4", "5"}
+    # a position the clustering cannot separate is passed over; none left is an error
+    monkeypatch.setattr("lissnas.oneshot._split.spectral_bipartition", lambda sim: None)
+    with pytest.raises(ValueError, match=r"kept the operators together at every candidate \[5\]"):
+        split_supernet(net, sampler, x, position=5, criterion="lid-spectral", **lid)

@@ -27,7 +27,13 @@ from lissnas.oneshot._evaluate import (
 from lissnas.oneshot._lid import lid_mle, lid_profile, operator_profiles, profile_similarity
 from lissnas.oneshot._sampler import ArchSampler
 from lissnas.oneshot._search import EvolutionResult, evolutionary_search
-from lissnas.oneshot._split import SplitSupernet, best_bipartition, split_supernet
+from lissnas.oneshot._split import (
+    SPLIT_CRITERIA,
+    SplitSupernet,
+    best_bipartition,
+    spectral_bipartition,
+    split_supernet,
+)
 from lissnas.oneshot._standalone import (
     StandaloneResult,
     make_ground_truth,
@@ -52,6 +58,7 @@ __all__ = [
     "CALIB_BATCH_SIZE",
     "FASHION_MNIST_DIR",
     "MACRO_LAYERS",
+    "SPLIT_CRITERIA",
     "ArchSampler",
     "ChoiceBlock",
     "EvolutionResult",
@@ -83,6 +90,7 @@ __all__ = [
     "read_truth_runs",
     "recalibrate_bn",
     "save_checkpoint",
+    "spectral_bipartition",
     "split_supernet",
     "train_standalone",
     "train_supernet",

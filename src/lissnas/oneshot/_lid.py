@@ -100,13 +100,16 @@ def operator_profiles(
     return np.array(profiles)
 
 
-def profile_similarity(profiles: np.ndarray) -> np.ndarray:
+def profile_similarity(profiles: np.ndarray, *, centred: bool = True) -> np.ndarray:
     """Cosine similarity between operators' LID profiles, each centred on the mean profile
-    of the position's operators (so that what all operators share does not count)."""
+    of the position's operators by default (so that what all operators share does not
+    count); ``centred=False`` is the plain cosine of NAS-LID's published code. A zero
+    profile is similar to none (0)."""
     P = np.asarray(profiles, dtype=float)
-    centred = P - P.mean(axis=0, keepdims=True)
-    norm = np.linalg.norm(centred, axis=1, keepdims=True)
-    unit = centred / np.where(norm > 0, norm, 1.0)
+    if centred:
+        P = P - P.mean(axis=0, keepdims=True)
+    norm = np.linalg.norm(P, axis=1, keepdims=True)
+    unit = P / np.where(norm > 0, norm, 1.0)
     sim = unit @ unit.T
     np.fill_diagonal(sim, 1.0)
     return np.clip(sim, -1.0, 1.0)

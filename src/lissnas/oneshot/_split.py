@@ -9,6 +9,7 @@ from itertools import combinations
 
 import numpy as np
 import torch
+from sklearn.cluster import SpectralClustering
 
 from lissnas.oneshot._data import ImageData
 from lissnas.oneshot._evaluate import evaluate_archs
@@ -26,10 +27,8 @@ def best_bipartition(similarity: np.ndarray) -> tuple[tuple[int, ...], tuple[int
     together and lopsided splits are not favoured. Exhaustive (operators per edge are few:
     2^(n-1) - 1 partitions). Returns both groups and the cut value.
     """
-    W = (1.0 + np.asarray(similarity, dtype=float)) / 2.0
+    W = (1.0 + _check_similarity(similarity)) / 2.0
     n = len(W)
-    if n < 2 or W.shape != (n, n):
-        raise ValueError(f"similarity must be a square matrix of >= 2 operators, got {W.shape}")
     if n > 16:
         raise ValueError(f"exhaustive bipartition handles up to 16 operators, got {n}")
     best: tuple[tuple[int, ...], tuple[int, ...], float] = ((), (), np.inf)
@@ -38,6 +37,40 @@ def best_bipartition(similarity: np.ndarray) -> tuple[tuple[int, ...], tuple[int
         if cut < best[2] - 1e-12:
             best = (a, b, cut)
     return best
+
+
+def spectral_bipartition(
+    similarity: np.ndarray,
+) -> tuple[tuple[int, ...], tuple[int, ...], float] | None:
+    """NAS-LID's published split of an edge's operators: spectral clustering into two groups
+    (scikit-learn, affinity ``1 + similarity``, discretized labels, ``random_state=0``).
+
+    Returns both groups (operator 0 in the first) and their score, the mean over the two
+    groups of the mean similarity within the group (diagonal included; higher is better),
+    or ``None`` when the clustering leaves every operator in one group.
+    """
+    S = _check_similarity(similarity)
+    n = len(S)
+    if n == 2:
+        labels = np.array([0, 1])
+    else:
+        labels = SpectralClustering(
+            n_clusters=2, affinity="precomputed", assign_labels="discretize", random_state=0
+        ).fit_predict(S + 1.0)
+    a = tuple(int(i) for i in np.flatnonzero(labels == labels[0]))
+    b = tuple(i for i in range(n) if i not in a)
+    if not b:
+        return None
+    score = float(np.mean([S[np.ix_(g, g)].mean() for g in (a, b)]))
+    return a, b, score
+
+
+def _check_similarity(similarity: np.ndarray) -> np.ndarray:
+    S = np.asarray(similarity, dtype=float)
+    n = len(S)
+    if n < 2 or S.shape != (n, n):
+        raise ValueError(f"similarity must be a square matrix of >= 2 operators, got {S.shape}")
+    return S
 
 
 def _bipartitions(n: int) -> list[tuple[tuple[int, ...], tuple[int, ...]]]:
@@ -57,14 +90,17 @@ class SplitSupernet:
     operator ``group``; a child is a supernet or, after ``split_further``, itself a
     ``SplitSupernet``. ``subnets`` and ``samplers`` list the leaves (the sub-supernets
     that are trained and evaluated), and ``route`` sends every architecture of the space
-    to exactly one leaf (by its operators at the split positions)."""
+    to exactly one leaf (by its operators at the split positions). ``scores`` holds each
+    candidate position's score under ``criterion`` (``split_supernet``'s), ``similarity``
+    the chosen position's operator similarity (``None`` for a random split)."""
 
     position: int
     groups: list[tuple[int, ...]]
     children: list[Supernet | SplitSupernet]
     child_samplers: list[ArchSampler]
     similarity: np.ndarray | None
-    cuts: dict[int, float] = field(default_factory=dict)
+    scores: dict[int, float] = field(default_factory=dict)
+    criterion: str = "lid"
 
     @property
     def subnets(self) -> list[Supernet]:
@@ -96,12 +132,14 @@ class SplitSupernet:
         return out
 
     def summary(self) -> dict:
-        """A JSON-ready description of the split tree: position, groups, ratio cuts,
-        similarity, the leaves' regions, and each child's summary (``None`` for a leaf)."""
+        """A JSON-ready description of the split tree: position, groups, criterion, the
+        candidates' scores, similarity, the leaves' regions, and each child's summary
+        (``None`` for a leaf)."""
         return {
             "position": self.position,
             "groups": [list(g) for g in self.groups],
-            "ratio_cuts": {str(p): c for p, c in self.cuts.items()},
+            "criterion": self.criterion,
+            "scores": {str(p): c for p, c in self.scores.items()},
             "similarity": None if self.similarity is None else self.similarity.tolist(),
             "regions": [{str(p): list(g) for p, g in r.items()} for r in self.regions],
             "children": [
@@ -169,6 +207,10 @@ class SplitSupernet:
         return out
 
 
+#: how ``split_supernet`` chooses the split
+SPLIT_CRITERIA = ("lid", "lid-spectral", "random")
+
+
 def split_supernet(
     supernet: Supernet,
     sampler: ArchSampler,
@@ -186,19 +228,26 @@ def split_supernet(
 
     For every candidate position (or only ``position``; never those in ``exclude``) where
     ``sampler``'s space holds two or more operators, each of those operators' layer-wise
-    LID profile is measured on the batch ``x`` (``operator_profiles``); the position whose
-    operators split with the smallest ratio cut of their profile similarity is split
-    (``best_bipartition``). Each sub-supernet is a copy of ``supernet`` (inheriting its
-    weights) sampling only the architectures of ``sampler``'s space whose operator at that
-    position is in its group; the space must be enumerable or the sampler hold members.
-    ``SplitSupernet.split_further`` splits the sub-supernets again (NAS-LID's levels).
+    LID profile is measured on the batch ``x`` (``operator_profiles``) and the position
+    whose operators split best is split. Each sub-supernet is a copy of ``supernet``
+    (inheriting its weights) sampling only the architectures of ``sampler``'s space whose
+    operator at that position is in its group; the space must be enumerable or the sampler
+    hold members. ``SplitSupernet.split_further`` splits the sub-supernets again (NAS-LID's
+    levels).
 
-    ``criterion="random"`` is the control that tells what LID adds: the position (among the
-    same candidates) and the two groups (uniform over the bipartitions of its operators)
-    are drawn with ``seed``, nothing is measured, and ``similarity`` is ``None``.
+    ``criterion`` (one of ``SPLIT_CRITERIA``) says what "best" is:
+
+    - ``"lid"``: the smallest ratio cut (``best_bipartition``) of the centred cosine
+      similarity of the profiles (``profile_similarity``);
+    - ``"lid-spectral"``: the rule of NAS-LID's published code (marsggbo/NAS-LID): plain
+      cosine similarity, two groups by spectral clustering (``spectral_bipartition``), the
+      position with the highest mean similarity within its groups;
+    - ``"random"``: the control that tells what LID adds: the position (among the same
+      candidates) and the two groups (uniform over the bipartitions of its operators) are
+      drawn with ``seed``, nothing is measured, and ``similarity`` is ``None``.
     """
-    if criterion not in ("lid", "random"):
-        raise ValueError(f"criterion must be 'lid' or 'random', got {criterion!r}")
+    if criterion not in SPLIT_CRITERIA:
+        raise ValueError(f"criterion must be one of {SPLIT_CRITERIA}, got {criterion!r}")
     space = supernet.space
     pool = sampler.members if sampler.members is not None else space.enumerate()
     if pool is None:
@@ -216,22 +265,29 @@ def split_supernet(
         options = _bipartitions(len(present))
         a, b = options[rng.integers(len(options))]
         groups = (tuple(int(present[i]) for i in a), tuple(int(present[i]) for i in b))
-        return _split_at(supernet, pool, p, groups, None, {}, seed)
+        return _split_at(supernet, pool, p, groups, None, {}, criterion, seed)
+    spectral = criterion == "lid-spectral"
+    sign = -1.0 if spectral else 1.0  # lid minimises the ratio cut, lid-spectral maximises
     best: tuple[int, tuple[tuple[int, ...], tuple[int, ...]], np.ndarray] | None = None
-    cuts: dict[int, float] = {}
+    scores: dict[int, float] = {}
     for p in candidates:
         present = np.unique(pool[:, p])
         profiles = operator_profiles(
             supernet, sampler, x, p, ops=present, n_paths=n_paths, k=k, device=device, seed=seed
         )
-        sim = profile_similarity(profiles)
-        a, b, cut = best_bipartition(sim)
-        cuts[p] = cut
-        if best is None or cut < cuts[best[0]]:
+        sim = profile_similarity(profiles, centred=not spectral)
+        split = spectral_bipartition(sim) if spectral else best_bipartition(sim)
+        if split is None:  # spectral clustering found one group only: no split here
+            continue
+        a, b, scores[p] = split
+        if best is None or sign * scores[p] < sign * scores[best[0]]:
             groups = (tuple(int(present[i]) for i in a), tuple(int(present[i]) for i in b))
             best = (p, groups, sim)
-    assert best is not None
-    return _split_at(supernet, pool, *best, cuts, seed)
+    if best is None:
+        raise ValueError(
+            f"spectral clustering kept the operators together at every candidate {candidates}"
+        )
+    return _split_at(supernet, pool, *best, scores, criterion, seed)
 
 
 def _split_at(
@@ -240,7 +296,8 @@ def _split_at(
     position: int,
     groups: tuple[tuple[int, ...], tuple[int, ...]],
     similarity: np.ndarray | None,
-    cuts: dict[int, float],
+    scores: dict[int, float],
+    criterion: str,
     seed: int,
 ) -> SplitSupernet:
     """Two copies of ``supernet``, each sampling the architectures of ``pool`` (canonical)
@@ -253,4 +310,4 @@ def _split_at(
         samplers.append(
             ArchSampler(supernet.space, members, seed=np.random.default_rng([seed, g, position]))
         )
-    return SplitSupernet(position, list(groups), subnets, samplers, similarity, cuts)
+    return SplitSupernet(position, list(groups), subnets, samplers, similarity, scores, criterion)

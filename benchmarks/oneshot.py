@@ -98,18 +98,19 @@ class Resplit:
     criterion: str  # split_supernet's
     key: str  # the row's fields: <key>_on_full, <key>_regions, <key>_seconds, <key>_command
     name: str  # as the report and the progress name it
+    title: str  # as the report's time sentence names it
     setup: str  # the report's sentence on what it is
 
 
 RESPLITS = {
     "random-split": Resplit(
-        "random", "random1", "random split",
+        "random", "random1", "random split", "random-split control",
         " Control (`--phase random-split`): the 1-level schedule from the same warm-up "
         "(retrained, checked to split as before), the position and the groups of its split "
         "drawn at random instead of by LID.",
     ),
     "spectral-split": Resplit(
-        "lid-spectral", "spectral1", "published-rule split",
+        "lid-spectral", "spectral1", "published-rule split", "published-rule split",
         " Published rule (`--phase spectral-split`): the 1-level schedule from the same "
         "warm-up (retrained, checked to split as before), split as NAS-LID's code does (plain "
         "cosine of the LID profiles, two groups by spectral clustering, the position with the "
@@ -593,9 +594,7 @@ def main() -> None:
         f"supernet phase of all seeds {seconds / 60:.1f} min: "
         f"{(sum(truth_seconds) + seconds) / 60:.1f} min in all"
         + "".join(
-            f"; the {'random-split control' if r.criterion == 'random' else r.name} of all "
-            f"seeds {t / 60:.1f} min more"
-            for r, t in resplits.items()
+            f"; the {r.title} of all seeds {t / 60:.1f} min more" for r, t in resplits.items()
         )
         + ".",
         "",

@@ -261,19 +261,17 @@ def split_supernet(
     if criterion == "random":
         rng = np.random.default_rng(seed)
         p = int(rng.choice(candidates))
-        present = np.unique(pool[:, p])
-        options = _bipartitions(len(present))
-        a, b = options[rng.integers(len(options))]
-        groups = (tuple(int(present[i]) for i in a), tuple(int(present[i]) for i in b))
-        return _split_at(supernet, pool, p, groups, None, {}, criterion, seed)
+        options = _bipartitions(len(np.unique(pool[:, p])))
+        split = options[rng.integers(len(options))]
+        return _split_at(supernet, pool, p, split, None, {}, criterion, seed)
     spectral = criterion == "lid-spectral"
     sign = -1.0 if spectral else 1.0  # lid minimises the ratio cut, lid-spectral maximises
     best: tuple[int, tuple[tuple[int, ...], tuple[int, ...]], np.ndarray] | None = None
     scores: dict[int, float] = {}
     for p in candidates:
-        present = np.unique(pool[:, p])
+        ops = np.unique(pool[:, p])
         profiles = operator_profiles(
-            supernet, sampler, x, p, ops=present, n_paths=n_paths, k=k, device=device, seed=seed
+            supernet, sampler, x, p, ops=ops, n_paths=n_paths, k=k, device=device, seed=seed
         )
         sim = profile_similarity(profiles, centred=not spectral)
         split = spectral_bipartition(sim) if spectral else best_bipartition(sim)
@@ -281,8 +279,7 @@ def split_supernet(
             continue
         a, b, scores[p] = split
         if best is None or sign * scores[p] < sign * scores[best[0]]:
-            groups = (tuple(int(present[i]) for i in a), tuple(int(present[i]) for i in b))
-            best = (p, groups, sim)
+            best = (p, (a, b), sim)
     if best is None:
         raise ValueError(
             f"spectral clustering kept the operators together at every candidate {candidates}"
@@ -294,14 +291,17 @@ def _split_at(
     supernet: Supernet,
     pool: np.ndarray,
     position: int,
-    groups: tuple[tuple[int, ...], tuple[int, ...]],
+    split: tuple[tuple[int, ...], tuple[int, ...]],
     similarity: np.ndarray | None,
     scores: dict[int, float],
     criterion: str,
     seed: int,
 ) -> SplitSupernet:
     """Two copies of ``supernet``, each sampling the architectures of ``pool`` (canonical)
-    whose operator at ``position`` is in its group."""
+    whose operator at ``position`` is in its group; ``split`` indexes the operators present
+    there (in increasing order), as ``best_bipartition`` and the others return them."""
+    present = np.unique(pool[:, position])
+    groups = [tuple(int(present[i]) for i in group) for group in split]
     subnets: list[Supernet | SplitSupernet] = []
     samplers = []
     for g, group in enumerate(groups):
@@ -310,4 +310,4 @@ def _split_at(
         samplers.append(
             ArchSampler(supernet.space, members, seed=np.random.default_rng([seed, g, position]))
         )
-    return SplitSupernet(position, list(groups), subnets, samplers, similarity, scores, criterion)
+    return SplitSupernet(position, groups, subnets, samplers, similarity, scores, criterion)

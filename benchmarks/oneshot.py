@@ -99,22 +99,20 @@ class Resplit:
     key: str  # the row's fields: <key>_on_full, <key>_regions, <key>_seconds, <key>_command
     name: str  # as the report and the progress name it
     title: str  # as the report's time sentence names it
-    setup: str  # the report's sentence on what it is
+    heading: str  # the report's sentence on what it is: "<heading> (`--phase ...`): ..., <how>."
+    how: str
 
 
 RESPLITS = {
     "random-split": Resplit(
-        "random", "random1", "random split", "random-split control",
-        " Control (`--phase random-split`): the 1-level schedule from the same warm-up "
-        "(retrained, checked to split as before), the position and the groups of its split "
-        "drawn at random instead of by LID.",
+        "random", "random1", "random split", "random-split control", "Control",
+        "the position and the groups of its split drawn at random instead of by LID",
     ),
     "spectral-split": Resplit(
         "lid-spectral", "spectral1", "published-rule split", "published-rule split",
-        " Published rule (`--phase spectral-split`): the 1-level schedule from the same "
-        "warm-up (retrained, checked to split as before), split as NAS-LID's code does (plain "
-        "cosine of the LID profiles, two groups by spectral clustering, the position with the "
-        "highest similarity within its groups).",
+        "Published rule",
+        "split as NAS-LID's code does (plain cosine of the LID profiles, two groups by "
+        "spectral clustering, the position with the highest similarity within its groups)",
     ),
 }  # fmt: skip
 
@@ -632,7 +630,12 @@ def main() -> None:
             for levels, st in lid_stages(cfg["epochs"] - cfg["warmup_epochs"]).items()
         )
         + f" sub-supernets; {len(rows)} seeds."
-        + "".join(r.setup for r in resplits),
+        + "".join(
+            f" {r.heading} (`--phase {phase}`): the 1-level schedule from the same warm-up "
+            f"(retrained, checked to split as before), {r.how}."
+            for phase, r in RESPLITS.items()
+            if r in resplits
+        ),
         "",
         "| comparison | Kendall tau (mean ± std over seeds) | per seed |",
         "|---|---|---|",

@@ -9,7 +9,6 @@ from itertools import combinations
 
 import numpy as np
 import torch
-from sklearn.cluster import SpectralClustering
 
 from lissnas.oneshot._data import ImageData
 from lissnas.oneshot._evaluate import evaluate_archs
@@ -54,6 +53,10 @@ def spectral_bipartition(
     if n == 2:
         labels = np.array([0, 1])
     else:
+        # imported here: scikit-learn's clustering adds to every ``lissnas.oneshot`` import
+        # and only this criterion needs it
+        from sklearn.cluster import SpectralClustering
+
         labels = SpectralClustering(
             n_clusters=2, affinity="precomputed", assign_labels="discretize", random_state=0
         ).fit_predict(S + 1.0)

@@ -25,13 +25,20 @@ is made here: architectures trained standalone (``lissnas.oneshot.make_ground_tr
    total epochs); Kendall tau over table F.
 5. Each seed's estimates are kept beside its taus (``rows_<tag>_seed<s>.json``), and the
    report ranks them against the mean of the first 1, 2, ... runs of the tables too: how far
-   the truth's noise holds the taus down.
+   the truth's noise holds the taus down, and splits each split's tau into the pairs one
+   sub-supernet ranks (within a sub-space) and the pairs two do (across), beside one-shot's
+   over the same pairs: whether a split ranks its own sub-space better, and how comparable
+   its sub-supernets' estimates are.
 6. ``--phase random-split`` adds a control to the seeds already measured: NAS-LID's 1 level
    again from the same warm-up (retrained; the run stops unless LID splits it as the row
    records), the split's position and groups drawn at random instead
    (``split_supernet(criterion="random")``): what LID's choice adds over any split.
    ``--phase spectral-split`` does the same with the split rule of NAS-LID's published code
    (``criterion="lid-spectral"``: plain cosine, spectral clustering).
+7. ``--phase align`` adds NAS-LID aligned to its warm-up to the seeds already measured:
+   the warm-up is retrained (checked as in 6) and evaluates the same architectures (its own
+   ranking is reported too), and each sub-supernet's estimates are shifted to the warm-up's
+   mean over its architectures (``align_group_means``): no more training.
 
 ``--phase truth`` only builds the tables and ``--phase supernets`` only uses them (both in
 ``--work``), so a long run can be cut in two; ``--phase report`` only rewrites the
@@ -88,7 +95,14 @@ LABELS = {
     "naslid2_on_full": "NAS-LID, 4 sub-supernets (2 levels), same architectures, same total epochs",
     "random1_on_full": "control: NAS-LID's 1 level with a random split instead of LID's",
     "spectral1_on_full": "NAS-LID's 1 level split by its published code's rule (spectral)",
+    "warmup_on_full": "NAS-LID's warm-up alone (the supernet it splits), same architectures",
+    "naslid1al_on_full": "NAS-LID, 1 level, each sub-supernet aligned to the warm-up's mean on "
+    "its architectures",
+    "naslid2al_on_full": "NAS-LID, 2 levels, aligned likewise",
 }
+
+#: ``--phase align``'s estimates: NAS-LID's, aligned to the warm-up's (``align_group_means``)
+ALIGNED = {"naslid1al": "naslid1", "naslid2al": "naslid2"}
 
 
 @dataclass(frozen=True)
@@ -115,6 +129,16 @@ RESPLITS = {
         "spectral clustering, the position with the highest similarity within its groups)",
     ),
 }  # fmt: skip
+
+#: the splits a row may hold (``<key>_on_full``, its sub-spaces ``<key>_regions`` or, aligned,
+#: those of the split it aligns), as the report names them
+SPLIT_NAMES = {
+    "naslid1": "NAS-LID, 1 level",
+    "naslid2": "NAS-LID, 2 levels",
+    **{r.key: r.name for r in RESPLITS.values()},
+    "naslid1al": "NAS-LID, 1 level, aligned",
+    "naslid2al": "NAS-LID, 2 levels, aligned",
+}
 
 #: what a truth table depends on besides its runs (checked when a table is reused)
 TRUTH_SETTINGS = ("subset", "val_subset", "width", "depth", "truth_archs", "truth_epochs",
@@ -275,6 +299,20 @@ def rank_against(row: dict, tables: dict, *, truth: str, repeats: int) -> dict:
     return {**row, **ranked, "truth": truth, "truth_repeats": repeats}
 
 
+def region_index(archs: np.ndarray, regions: list[dict]) -> np.ndarray:
+    """Index of the one region (``{position: operators}``, as a row stores a split's
+    sub-spaces) holding each architecture; stops if one is in none or in several."""
+    inside = np.array(
+        [[all(a[int(p)] in ops for p, ops in r.items()) for r in regions] for a in archs]
+    )
+    if (bad := np.flatnonzero(inside.sum(axis=1) != 1)).size:
+        raise SystemExit(
+            f"architecture {archs[bad[0]].tolist()} is in {int(inside[bad[0]].sum())} of the "
+            f"regions {regions}, not in exactly one"
+        )
+    return inside.argmax(axis=1)
+
+
 def lid_stages(epochs: int) -> dict[int, list[int]]:
     """NAS-LID schedules after the warm-up, by number of levels: epochs per sub-supernet at
     each level, ``epochs`` in total (2^level sub-supernets at level ``level``). With two
@@ -297,7 +335,9 @@ def make_parser() -> argparse.ArgumentParser:
     parser.add_argument("--members", default=None, help="shrink result JSON (default: run one)")
     parser.add_argument("--work", default="results/oneshot_work")
     parser.add_argument(
-        "--phase", choices=("all", "truth", "supernets", *RESPLITS, "report"), default="all"
+        "--phase",
+        choices=("all", "truth", "supernets", *RESPLITS, "align", "report"),
+        default="all",
     )
     parser.add_argument(
         "--out",
@@ -339,8 +379,10 @@ def main() -> None:
     from lissnas.oneshot import (
         CALIB_BATCH_SIZE,
         ArchSampler,
+        align_group_means,
         build_supernet,
         evaluate_archs,
+        kendall_tau_by_group,
         load_fashion_mnist,
         ranking_correlation,
         split_supernet,
@@ -416,23 +458,24 @@ def main() -> None:
 
     lid_x = train.x[:256]
     evaluation = dict(calib_batches=cfg["calib_batches"], device=args.device)
-    for seed in seeds if args.phase in RESPLITS else ():
-        resplit = RESPLITS[args.phase]
+
+    def warm_again(seed: int, done: str, then: str):
+        """Seed ``seed``'s row file and row, and NAS-LID's warm-up of it retrained (with its
+        sampler), checked to split as the row records; ``None`` when the row has ``done``."""
         path = work / f"rows_{tag}_seed{seed}.json"
         if seed not in known:
             raise SystemExit(
                 f"{path} does not exist: measure seed {seed} first (--phase supernets)"
             )
         row = known[seed]
-        if row.get("truth", args.preset) != truth_tag:  # the control is measured on these
+        if row.get("truth", args.preset) != truth_tag:  # the phase is measured on these
             check_same_archs(work, [row.get("truth", args.preset)], truth_tag, truth_tables, space)
         if "estimates" not in row:
             raise SystemExit(f"{path} keeps no estimates (an older row): measure it again")
-        if f"{resplit.key}_on_full" in row:
-            print(f"seed {seed}: the {resplit.name} is measured already", flush=True)
-            continue
-        started = time.perf_counter()
-        print(f"seed {seed}: NAS-LID's warm-up again, then a {resplit.name}", flush=True)
+        if done in row:
+            print(f"seed {seed}: {done} is measured already", flush=True)
+            return None
+        print(f"seed {seed}: NAS-LID's warm-up again, then {then}", flush=True)
         warm, sampler, first = warm_up(seed)
         regions = first.summary()["regions"]
         if regions != row["naslid1_regions"]:
@@ -440,12 +483,20 @@ def main() -> None:
                 f"{path}: LID splits the retrained warm-up into {regions}, the row records "
                 f"{row['naslid1_regions']}: the warm-up did not reproduce (an exact rerun needs "
                 f"the torch threads the row was made with; now {torch.get_num_threads()}), so "
-                f"the {resplit.name} would not share it"
+                f"{then} would not start from it"
             )
+        return path, row, warm, sampler
+
+    for seed in seeds if args.phase in RESPLITS else ():
+        resplit = RESPLITS[args.phase]
+        key = resplit.key
+        started = time.perf_counter()
+        if (again := warm_again(seed, f"{key}_on_full", f"a {resplit.name}")) is None:
+            continue
+        path, row, warm, sampler = again
         parts = split_supernet(warm, sampler, lid_x, criterion=resplit.criterion, **lid_args(seed))
         train_parts(parts, lid_stages(cfg["epochs"] - cfg["warmup_epochs"])[1], seed)
         estimate = parts.evaluate(archs_f, train, val, **evaluation)
-        key = resplit.key
         row["estimates"][f"{key}_on_full"] = np.round(estimate, 4).tolist()
         row.update({
             f"{key}_on_full": ranking_correlation(estimate, acc_f),
@@ -454,6 +505,28 @@ def main() -> None:
         })  # fmt: skip
         atomic_write_text(path, json.dumps(row))
         print(json.dumps({k: row[k] for k in ("seed", f"{key}_on_full", f"{key}_regions")}))
+    for seed in seeds if args.phase == "align" else ():
+        started = time.perf_counter()
+        if (again := warm_again(seed, "warmup_on_full", "its estimates")) is None:
+            continue
+        path, row, warm, _ = again
+        reference = evaluate_archs(warm, archs_f, train, val, **evaluation)
+        row["estimates"]["warmup_on_full"] = np.round(reference, 4).tolist()
+        row["warmup_on_full"] = ranking_correlation(reference, acc_f)
+        for key, regions in ALIGNED.items():
+            if f"{regions}_on_full" not in row["estimates"]:  # fewer levels measured
+                continue
+            groups = region_index(archs_f, row[f"{regions}_regions"])
+            aligned = align_group_means(row["estimates"][f"{regions}_on_full"], reference, groups)
+            row["estimates"][f"{key}_on_full"] = np.round(aligned, 4).tolist()
+            row[f"{key}_on_full"] = ranking_correlation(aligned, acc_f)
+        row.update(align_seconds=time.perf_counter() - started, align_command=COMMAND)
+        atomic_write_text(path, json.dumps(row))
+        print(
+            json.dumps(
+                {k: row[k] for k in ("seed", "warmup_on_full", *(f"{a}_on_full" for a in ALIGNED))}
+            )
+        )
     for seed in seeds if args.phase in ("all", "supernets") else ():
         started = time.perf_counter()
         print(f"seed {seed}: supernets on the full and the shrunk space", flush=True)
@@ -515,6 +588,8 @@ def main() -> None:
         for r in RESPLITS.values()
         if f"{r.key}_on_full" in measured_keys
     }
+    # the alignment to the warm-up, when every seed has it, with the time it took
+    aligned = sum(r["align_seconds"] for r in rows) if "warmup_on_full" in measured_keys else None
     sidecars = [sidecar_s, sidecar_f]
     # what the tables took to reach the runs used here: time, and the commands on the way
     used = [min(int(n) for n in sc["seconds"] if int(n) >= cfg["truth_repeats"]) for sc in sidecars]
@@ -539,6 +614,7 @@ def main() -> None:
         truth_commands
         | {r["command"] for r in rows}
         | {row[f"{r.key}_command"] for row in rows for r in resplits}
+        | {row["align_command"] for row in rows if aligned is not None}
     )
 
     def agreement(runs: np.ndarray) -> str:
@@ -582,6 +658,48 @@ def main() -> None:
             out.append(f"| {LABELS[key]} | " + " | ".join(f"{t:.3f}" for t in taus) + " |")
         return [*out, ""]
 
+    def by_subspace() -> list[str]:
+        """Each split's Kendall tau over the pairs of uniform architectures one sub-supernet
+        ranks (within a sub-space) and over the pairs two do (across), beside one-shot's
+        over the same pairs, mean over seeds (rows that store their estimates)."""
+        splits = [
+            key for key in SPLIT_NAMES
+            if f"{key}_on_full" in measured_keys
+            and all(f"{key}_on_full" in r.get("estimates", {}) for r in rows)
+        ]  # fmt: skip
+        if not splits:
+            return []
+        out = [
+            "Where the splits lose or gain: Kendall tau over the pairs of uniform architectures "
+            "that one sub-supernet ranks (both in its sub-space) and over the pairs whose "
+            "estimates come from two sub-supernets, beside the one supernet's tau over the "
+            "same pairs (`lissnas.oneshot.kendall_tau_by_group`); mean over the seeds with "
+            "such pairs, pairs per seed on average:",
+            "",
+            "| split | within a sub-space: split / one-shot | pairs | across sub-spaces: "
+            "split / one-shot | pairs |",
+            "|---|---|---|---|---|",
+        ]
+        for key in splits:
+            cells = []
+            for part in ("within", "across"):
+                scores = [
+                    (
+                        kendall_tau_by_group(r["estimates"][f"{key}_on_full"], acc_f, groups),
+                        kendall_tau_by_group(r["estimates"]["oneshot_on_full"], acc_f, groups),
+                    )
+                    for r in rows
+                    for groups in [region_index(archs_f, r[f"{ALIGNED.get(key, key)}_regions"])]
+                ]
+                have = np.array([(s[part], o[part]) for s, o in scores])
+                have = have[~np.isnan(have).any(axis=1)]  # seeds without such (untied) pairs
+                seeds = "" if len(have) == len(rows) else f" ({len(have)} of {len(rows)} seeds)"
+                cell = "{:.3f} / {:.3f}".format(*have.mean(axis=0)) + seeds if len(have) else "n/a"
+                pairs = np.mean([s[f"n_{part}"] for s, _ in scores])
+                cells += [cell, f"{pairs:.0f}"]
+            out.append(f"| {SPLIT_NAMES[key]} | " + " | ".join(cells) + " |")
+        return [*out, ""]
+
     lines = [
         f"# One-shot NAS on a LISSNAS-shrunk NB201 space, and NAS-LID ({tag})",
         "",
@@ -594,6 +712,7 @@ def main() -> None:
         + "".join(
             f"; the {r.title} of all seeds {t / 60:.1f} min more" for r, t in resplits.items()
         )
+        + (f"; the alignment of all seeds {aligned / 60:.1f} min more" if aligned else "")
         + ".",
         "",
         "Data: Fashion-MNIST from Debian's `dataset-fashion-mnist` "
@@ -635,6 +754,15 @@ def main() -> None:
             f"(retrained, checked to split as before), {r.how}."
             for phase, r in RESPLITS.items()
             if r in resplits
+        )
+        + (
+            " Aligned (`--phase align`): the same warm-up (retrained, checked to split as "
+            "before) evaluates the same architectures, and each sub-supernet's estimates are "
+            "shifted so that their mean over its architectures is the warm-up's "
+            "(`lissnas.oneshot.align_group_means`): no more training, the order within each "
+            "sub-space kept."
+            if aligned is not None
+            else ""
         ),
         "",
         "| comparison | Kendall tau (mean ± std over seeds) | per seed |",
@@ -646,6 +774,7 @@ def main() -> None:
         f"{params_tau(truth_f, space, acc_f):.3f} (the same truth).",
         "",
         *by_runs(),
+        *by_subspace(),
         "Spearman: full {} / shrunk {} on members; one-shot {} / NAS-LID {} on uniform".format(
             stat("full_on_shrunk", "spearman"),
             stat("shrunk_on_shrunk", "spearman"),
@@ -657,6 +786,18 @@ def main() -> None:
             ),
         )
         + "".join(f"; {r.name} {stat(f'{r.key}_on_full', 'spearman')}" for r in resplits)
+        + (
+            "; warm-up alone {}; aligned {}".format(
+                stat("warmup_on_full", "spearman"),
+                " / ".join(
+                    stat(f"{k}_on_full", "spearman")
+                    for k in ALIGNED
+                    if f"{k}_on_full" in measured_keys
+                ),
+            )
+            if aligned is not None
+            else ""
+        )
         + ".",
         "",
         "Sub-spaces per seed ({edge: operators}; operators "

@@ -300,6 +300,14 @@ def split(
             "random position and grouping, the control that tells what LID adds."
         ),
     ] = "lid",
+    align: Annotated[
+        bool,
+        typer.Option(
+            help="With --truth: shift each sub-supernet's estimates to the mean the "
+            "checkpoint (the supernet before the split) gives its architectures, so that "
+            "sub-supernets are compared on one scale."
+        ),
+    ] = False,
     lid_batch: Annotated[int, typer.Option(help="Images in the LID batch.")] = 256,
     n_paths: Annotated[int, typer.Option(help="Paths averaged per operator profile.")] = 4,
     k: Annotated[int, typer.Option(help="Nearest neighbours of the LID estimator.")] = 20,
@@ -313,10 +321,14 @@ def split(
     """NAS-LID: split a supernet by layer-wise LID, train and rank with the sub-supernets.
 
     ``--epochs`` is shared among the sub-supernets; each truth architecture is routed to one.
+    With ``--truth``, split.json holds the ranking and ``ranking_by_subspace``: Kendall tau
+    over the pairs one sub-supernet ranks ("within") and over the pairs two do ("across").
     """
     oneshot = _oneshot()
     if criterion not in oneshot.SPLIT_CRITERIA:
         raise _fail(f"--criterion must be one of {oneshot.SPLIT_CRITERIA}, got {criterion!r}")
+    if align and truth is None:
+        raise _fail("--align aligns the ranking of --truth: give --truth too")
     net, sampler, saved = _load(checkpoint)
     data, val = _data(dataset, data_root, subset, val_subset, seed)
     if levels < 1:
@@ -357,8 +369,15 @@ def split(
     summary: dict[str, Any] = parts.summary()
     if truth is not None:
         archs, values = oneshot.read_truth(truth, net.space)
-        estimates = parts.evaluate(archs, data, val, device=device)
+        estimates = parts.evaluate(
+            archs, data, val, device=device, reference=net if align else None
+        )
+        summary["aligned"] = align
         summary["ranking"] = oneshot.ranking_correlation(estimates, values)
+        # pairs ranked by one sub-supernet, and pairs whose estimates come from two
+        summary["ranking_by_subspace"] = oneshot.kendall_tau_by_group(
+            estimates, values, parts.route(archs)
+        )
     from lissnas._io import atomic_write_text
 
     atomic_write_text(out / "split.json", json.dumps(summary, indent=2))

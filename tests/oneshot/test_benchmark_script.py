@@ -1,6 +1,7 @@
 """`benchmarks/oneshot.py` end to end in a tiny configuration: truth tables with repeated
 runs (extended later), both supernets, NAS-LID at one and two levels, the random-split
-control and the published split rule, and the Markdown table."""
+control and the published split rule, NAS-LID aligned to its warm-up, and the Markdown
+table (with each split's ranking within and across its sub-spaces)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,15 @@ import subprocess
 import sys
 from pathlib import Path
 
-from lissnas.oneshot import ranking_correlation, read_truth_runs
+import numpy as np
+import pytest
+
+from lissnas.oneshot import (
+    align_group_means,
+    kendall_tau_by_group,
+    ranking_correlation,
+    read_truth_runs,
+)
 from lissnas.spaces import NB201Space
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -85,6 +94,59 @@ def test_oneshot_benchmark_runs_every_comparison(tmp_path, fashion_dir):
     assert "- seed 0, published-rule split: {" in text and "- seed 0, random split: {" in text
     assert "the random-split control of all seeds" in text
     assert "published-rule split of all seeds" in text and "spectral clustering" in text
+    # each split ranks the pairs within its sub-spaces and across them, beside one-shot
+    truth = read_truth_runs(tmp_path / "work" / "truth_full_cpu.csv", NB201Space())
+    for key, name in (("naslid1", "NAS-LID, 1 level"), ("random1", "random split")):
+        groups = [
+            next(
+                i
+                for i, r in enumerate(row[f"{key}_regions"])
+                if all(a[int(p)] in g for p, g in r.items())
+            )
+            for a in truth[0]
+        ]
+        split, oneshot = (
+            kendall_tau_by_group(row["estimates"][k], truth[1].mean(axis=1), groups)
+            for k in (f"{key}_on_full", "oneshot_on_full")
+        )
+        cells = [
+            "n/a"
+            if np.isnan([split[p], oneshot[p]]).any()
+            else f"{split[p]:.3f} / {oneshot[p]:.3f}"
+            for p in ("within", "across")
+        ]
+        assert f"| {name} | {cells[0]} | {split['n_within']} | {cells[1]} | " in text
+
+    # NAS-LID's estimates aligned to its warm-up's (retrained, checked), per sub-space
+    aligned = run([*base, "--truth-repeats", "2", "--phase", "align"])
+    assert aligned.returncode == 0, aligned.stderr[-3000:]
+    before, row = row, json.loads(row_path.read_text())
+    assert {k: v for k, v in row["estimates"].items() if "al_" not in k and "warmup" not in k} == (
+        before["estimates"]
+    )
+    warm = row["estimates"]["warmup_on_full"]
+    expected = ranking_correlation(warm, truth[1].mean(axis=1))["kendall_tau"]
+    assert row["warmup_on_full"]["kendall_tau"] == pytest.approx(expected, nan_ok=True)
+    for levels in (1, 2):
+        groups = [
+            next(
+                i
+                for i, r in enumerate(row[f"naslid{levels}_regions"])
+                if all(a[int(p)] in g for p, g in r.items())
+            )
+            for a in truth[0]
+        ]
+        expected = align_group_means(row["estimates"][f"naslid{levels}_on_full"], warm, groups)
+        assert np.allclose(row["estimates"][f"naslid{levels}al_on_full"], expected, atol=1e-4)
+    text = out.read_text()
+    for label in ("NAS-LID's warm-up alone (the supernet it splits)", "2 levels, aligned likewise",
+                  "Aligned (`--phase align`)", "the alignment of all seeds",
+                  "| NAS-LID, 1 level, aligned | "):  # fmt: skip
+        assert label in text
+    assert (
+        "warmup_on_full is measured already"
+        in run([*base, "--truth-repeats", "2", "--phase", "align"]).stdout
+    )
 
     # more runs later: only run 2 is trained, the report still ranks against runs 0 and 1
     # and shows the same estimates against the mean of 1, 2 and 3 runs

@@ -211,6 +211,16 @@ def test_supernet_commands_end_to_end(tmp_path, fashion_dir):
     summary = json.loads((tmp_path / "split" / "split.json").read_text())
     assert summary["position"] == 3 and len(summary["regions"]) == 4
     assert summary["ranking"]["n"] == 3
+    # the 3 pairs, split by whether one sub-supernet (region) ranks both architectures
+    region = [
+        next(
+            i for i, r in enumerate(summary["regions"]) if all(a[int(p)] in g for p, g in r.items())
+        )
+        for a in read_truth(truth, space)[0]
+    ]
+    n_within = sum(region[i] == region[j] for i in range(3) for j in range(i + 1, 3))
+    by_subspace = summary["ranking_by_subspace"]
+    assert (by_subspace["n_within"], by_subspace["n_across"]) == (n_within, 3 - n_within)
     odd = runner.invoke(
         app, ["supernet", "split", str(ckpt), "--out", str(tmp_path / "x"), "--epochs", "2",
               "--levels", "2"],
@@ -225,10 +235,16 @@ def test_supernet_commands_end_to_end(tmp_path, fashion_dir):
     control = runner.invoke(
         app,
         ["supernet", "split", str(ckpt), "--out", str(tmp_path / "random"), "--truth", str(truth),
-         "--subset", "128", "--epochs", "2", "--criterion", "random", "--seed", "1", *common],
+         "--subset", "128", "--epochs", "2", "--criterion", "random", "--seed", "1", "--align",
+         *common],
     )  # fmt: skip
     assert control.exit_code == 0, control.output
     drawn = json.loads((tmp_path / "random" / "split.json").read_text())
+    assert drawn["aligned"] is True and summary["aligned"] is False
+    unranked = runner.invoke(
+        app, ["supernet", "split", str(ckpt), "--out", str(tmp_path / "x"), "--align"]
+    )
+    assert unranked.exit_code == 2 and "give --truth too" in unranked.output
     assert drawn["similarity"] is None and drawn["scores"] == {}
     assert drawn["criterion"] == "random" and summary["criterion"] == "lid"
     published = runner.invoke(

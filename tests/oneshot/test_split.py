@@ -131,6 +131,13 @@ def test_split_of_a_shrunk_space_routes_and_evaluates_through_its_sub_supernets(
         for a, g in zip(archs, routed, strict=True)
     ]
     assert not np.allclose(got, other)  # routing matters: the sub-supernets differ
+    # aligned to the warmed-up supernet: each sub-supernet's estimates keep their order and
+    # take the warmed-up one's mean over the same architectures
+    reference = evaluate_archs(net, archs, tiny_train, tiny_train, calib_batches=1)
+    aligned = parts.evaluate(archs, tiny_train, tiny_train, reference=net, calib_batches=1)
+    for g in (0, 1):
+        rows = routed == g
+        assert np.allclose(aligned[rows] - got[rows], reference[rows].mean() - got[rows].mean())
 
 
 def test_split_copies_leave_the_warmed_up_supernet_untouched(tiny_train):

@@ -5,12 +5,16 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import torch
+from hypothesis import given
+from hypothesis import strategies as st
 
 from lissnas.oneshot import (
     ArchSampler,
+    align_group_means,
     build_supernet,
     evaluate_archs,
     evolutionary_search,
+    kendall_tau_by_group,
     load_checkpoint,
     ranking_correlation,
     recalibrate_bn,
@@ -95,3 +99,41 @@ def test_ranking_correlation():
     assert ranking_correlation([1, 2, 3], [3, 2, 1])["spearman"] == pytest.approx(-1.0)
     with pytest.raises(ValueError, match="equal-length"):
         ranking_correlation([1, 2], [1, 2, 3])
+
+
+def test_kendall_tau_by_group_splits_the_pairs():
+    # pairs (0, 1) concordant and (2, 3) discordant within groups; the 4 across concordant
+    scores = kendall_tau_by_group([1, 2, 3, 4], [1, 2, 4, 3], [0, 0, 1, 1])
+    assert scores == {"within": 0.0, "n_within": 2, "across": 1.0, "n_across": 4}
+    alone = kendall_tau_by_group([1, 2, 3], [3, 1, 2], [5, 6, 7])  # no pair within a group
+    assert np.isnan(alone["within"]) and alone["n_within"] == 0
+    assert alone["across"] == pytest.approx(
+        ranking_correlation([1, 2, 3], [3, 1, 2])["kendall_tau"]
+    )
+    with pytest.raises(
+        ValueError, match=r"estimates, truth, groups\), got shapes \(3,\), \(3,\) and \(2,\)"
+    ):
+        kendall_tau_by_group([1, 2, 3], [1, 2, 3], [0, 1])
+
+
+def test_align_group_means_keeps_each_groups_order_and_takes_the_references_means():
+    aligned = align_group_means([80, 82, 90, 91, 95], [70, 71, 60, 61, 62], [0, 0, 1, 1, 1])
+    assert np.allclose(aligned, [69.5, 71.5, 59, 60, 64])  # group means 70.5 and 61
+    assert np.allclose(align_group_means([1, 2], [5, 9], [0, 1]), [5, 9])  # one item each
+    with pytest.raises(ValueError, match=r"reference, groups\), got shapes \(2,\), \(3,\)"):
+        align_group_means([1, 2], [1, 2, 3], [0, 0])
+
+
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 4), st.integers(0, 4), st.integers(0, 2)), min_size=2, max_size=30
+    )
+)
+def test_kendall_tau_by_group_with_one_group_is_kendall_tau_b(rows):
+    a, b, g = (np.array(c) for c in zip(*rows, strict=True))
+    within = kendall_tau_by_group(a, b, np.zeros(len(a)))["within"]
+    expected = ranking_correlation(a, b)["kendall_tau"]  # ties included
+    assert within == pytest.approx(expected, nan_ok=True)
+    # within and across partition the pairs, whatever the groups
+    split = kendall_tau_by_group(a, b, g)
+    assert split["n_within"] + split["n_across"] == len(a) * (len(a) - 1) // 2

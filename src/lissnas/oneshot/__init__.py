@@ -20,7 +20,9 @@ from lissnas.oneshot._data import (
 from lissnas.oneshot._evaluate import (
     CALIB_BATCH_SIZE,
     accuracy,
+    align_group_means,
     evaluate_archs,
+    kendall_tau_by_group,
     ranking_correlation,
     recalibrate_bn,
 )
@@ -70,10 +72,12 @@ __all__ = [
     "Supernet",
     "TrainState",
     "accuracy",
+    "align_group_means",
     "best_bipartition",
     "build_supernet",
     "evaluate_archs",
     "evolutionary_search",
+    "kendall_tau_by_group",
     "lid_mle",
     "lid_profile",
     "load_checkpoint",

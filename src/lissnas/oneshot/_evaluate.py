@@ -106,3 +106,59 @@ def ranking_correlation(estimates: Sequence[float], truth: Sequence[float]) -> d
         "pearson": float(stats.pearsonr(a, b)[0]),
         "n": len(a),
     }
+
+
+def kendall_tau_by_group(
+    estimates: Sequence[float], truth: Sequence[float], groups: Sequence[int]
+) -> dict[str, float]:
+    """Kendall tau-b of ``estimates`` against ``truth`` over the pairs of items in the same
+    group (``"within"``) and over the pairs in different groups (``"across"``), with the
+    number of pairs of each (``"n_within"``, ``"n_across"``); NaN where no pair ranks.
+
+    With one group, ``"within"`` is ``ranking_correlation``'s Kendall tau. For NAS-LID's
+    sub-supernets (``groups = SplitSupernet.route(archs)``), "within" says how well each
+    sub-supernet ranks its own architectures, "across" how comparable the estimates of
+    different sub-supernets are. Memory and time grow with the square of the items."""
+    a, b = np.asarray(estimates, dtype=float), np.asarray(truth, dtype=float)
+    g = np.asarray(groups)
+    if a.ndim != 1 or a.shape != b.shape or a.shape != g.shape:
+        raise ValueError(
+            "need three equal-length 1-D arrays (estimates, truth, groups), got shapes "
+            f"{a.shape}, {b.shape} and {g.shape}"
+        )
+    i, j = np.triu_indices(len(a), k=1)
+    sa, sb = np.sign(a[i] - a[j]), np.sign(b[i] - b[j])
+    same = g[i] == g[j]
+    out: dict[str, float] = {}
+    for name, pairs in (("within", same), ("across", ~same)):
+        n = int(pairs.sum())
+        # tau-b: (concordant - discordant) / sqrt(pairs untied in each ranking)
+        untied = float(np.count_nonzero(sa[pairs])) * float(np.count_nonzero(sb[pairs]))
+        score = float((sa[pairs] * sb[pairs]).sum())
+        out[name] = float(score / np.sqrt(untied)) if untied else float("nan")
+        out[f"n_{name}"] = n
+    return out
+
+
+def align_group_means(
+    estimates: Sequence[float], reference: Sequence[float], groups: Sequence[int]
+) -> np.ndarray:
+    """``estimates`` shifted group by group so that each group's mean equals the mean of
+    ``reference`` over the same items: the order within a group is kept, the level of each
+    group is the reference's.
+
+    For NAS-LID's sub-supernets (``groups = SplitSupernet.route(archs)``), ``reference``
+    holds the estimates of the supernet the split started from, which scores every
+    sub-space on one scale (``SplitSupernet.evaluate(..., reference=...)``)."""
+    a, r = np.asarray(estimates, dtype=float), np.asarray(reference, dtype=float)
+    g = np.asarray(groups)
+    if a.ndim != 1 or a.shape != r.shape or a.shape != g.shape:
+        raise ValueError(
+            "need three equal-length 1-D arrays (estimates, reference, groups), got shapes "
+            f"{a.shape}, {r.shape} and {g.shape}"
+        )
+    out = a.copy()
+    for group in np.unique(g):
+        rows = g == group
+        out[rows] += r[rows].mean() - a[rows].mean()
+    return out

@@ -11,7 +11,7 @@ import numpy as np
 import torch
 
 from lissnas.oneshot._data import ImageData
-from lissnas.oneshot._evaluate import evaluate_archs
+from lissnas.oneshot._evaluate import align_group_means, evaluate_archs
 from lissnas.oneshot._lid import operator_profiles, profile_similarity
 from lissnas.oneshot._sampler import ArchSampler
 from lissnas.oneshot._supernet import Supernet
@@ -197,8 +197,20 @@ class SplitSupernet:
             for net, sampler in self._leaves()
         ]
 
-    def evaluate(self, archs: np.ndarray, calib: ImageData, val: ImageData, **kwargs) -> np.ndarray:
-        """Each architecture's estimate from its own leaf sub-supernet."""
+    def evaluate(
+        self,
+        archs: np.ndarray,
+        calib: ImageData,
+        val: ImageData,
+        *,
+        reference: Supernet | None = None,
+        **kwargs,
+    ) -> np.ndarray:
+        """Each architecture's estimate from its own leaf sub-supernet (``evaluate_archs``
+        with ``kwargs``). With ``reference`` (the supernet the split started from, say),
+        every architecture is evaluated by it too and each leaf's estimates are shifted to
+        its mean over them (``align_group_means``): leaves compared on one scale, each
+        leaf's own order kept."""
         space = self.subnets[0].space
         archs = space.canonical(archs)
         owner = self._route_canonical(archs)
@@ -207,7 +219,9 @@ class SplitSupernet:
             rows = np.flatnonzero(owner == g)
             if len(rows):
                 out[rows] = evaluate_archs(net, archs[rows], calib, val, **kwargs)
-        return out
+        if reference is None:
+            return out
+        return align_group_means(out, evaluate_archs(reference, archs, calib, val, **kwargs), owner)
 
 
 #: how ``split_supernet`` chooses the split

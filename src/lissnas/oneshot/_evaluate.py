@@ -119,13 +119,7 @@ def kendall_tau_by_group(
     sub-supernets (``groups = SplitSupernet.route(archs)``), "within" says how well each
     sub-supernet ranks its own architectures, "across" how comparable the estimates of
     different sub-supernets are. Memory and time grow with the square of the items."""
-    a, b = np.asarray(estimates, dtype=float), np.asarray(truth, dtype=float)
-    g = np.asarray(groups)
-    if a.ndim != 1 or a.shape != b.shape or a.shape != g.shape:
-        raise ValueError(
-            "need three equal-length 1-D arrays (estimates, truth, groups), got shapes "
-            f"{a.shape}, {b.shape} and {g.shape}"
-        )
+    a, b, g = _grouped("estimates, truth, groups", estimates, truth, groups)
     i, j = np.triu_indices(len(a), k=1)
     sa, sb = np.sign(a[i] - a[j]), np.sign(b[i] - b[j])
     same = g[i] == g[j]
@@ -150,15 +144,22 @@ def align_group_means(
     For NAS-LID's sub-supernets (``groups = SplitSupernet.route(archs)``), ``reference``
     holds the estimates of the supernet the split started from, which scores every
     sub-space on one scale (``SplitSupernet.evaluate(..., reference=...)``)."""
-    a, r = np.asarray(estimates, dtype=float), np.asarray(reference, dtype=float)
-    g = np.asarray(groups)
-    if a.ndim != 1 or a.shape != r.shape or a.shape != g.shape:
-        raise ValueError(
-            "need three equal-length 1-D arrays (estimates, reference, groups), got shapes "
-            f"{a.shape}, {r.shape} and {g.shape}"
-        )
+    a, r, g = _grouped("estimates, reference, groups", estimates, reference, groups)
     out = a.copy()
     for group in np.unique(g):
         rows = g == group
         out[rows] += r[rows].mean() - a[rows].mean()
     return out
+
+
+def _grouped(
+    names: str, values: Sequence[float], other: Sequence[float], groups: Sequence[int]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Two float arrays and their groups, checked to be 1-D of one length (``names`` them)."""
+    a, b, g = np.asarray(values, dtype=float), np.asarray(other, dtype=float), np.asarray(groups)
+    if a.ndim != 1 or a.shape != b.shape or a.shape != g.shape:
+        raise ValueError(
+            f"need three equal-length 1-D arrays ({names}), got shapes "
+            f"{a.shape}, {b.shape} and {g.shape}"
+        )
+    return a, b, g

@@ -681,16 +681,16 @@ def main() -> None:
             "|---|---|---|---|---|",
         ]
         for key in splits:
+            scores = [
+                (
+                    kendall_tau_by_group(r["estimates"][f"{key}_on_full"], acc_f, groups),
+                    kendall_tau_by_group(r["estimates"]["oneshot_on_full"], acc_f, groups),
+                )
+                for r in rows
+                for groups in [region_index(archs_f, r[f"{ALIGNED.get(key, key)}_regions"])]
+            ]
             cells = []
             for part in ("within", "across"):
-                scores = [
-                    (
-                        kendall_tau_by_group(r["estimates"][f"{key}_on_full"], acc_f, groups),
-                        kendall_tau_by_group(r["estimates"]["oneshot_on_full"], acc_f, groups),
-                    )
-                    for r in rows
-                    for groups in [region_index(archs_f, r[f"{ALIGNED.get(key, key)}_regions"])]
-                ]
                 have = np.array([(s[part], o[part]) for s, o in scores])
                 have = have[~np.isnan(have).any(axis=1)]  # seeds without such (untied) pairs
                 seeds = "" if len(have) == len(rows) else f" ({len(have)} of {len(rows)} seeds)"
@@ -712,7 +712,11 @@ def main() -> None:
         + "".join(
             f"; the {r.title} of all seeds {t / 60:.1f} min more" for r, t in resplits.items()
         )
-        + (f"; the alignment of all seeds {aligned / 60:.1f} min more" if aligned else "")
+        + (
+            f"; the alignment of all seeds {aligned / 60:.1f} min more"
+            if aligned is not None
+            else ""
+        )
         + ".",
         "",
         "Data: Fashion-MNIST from Debian's `dataset-fashion-mnist` "

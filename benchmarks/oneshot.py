@@ -300,17 +300,14 @@ def rank_against(row: dict, tables: dict, *, truth: str, repeats: int) -> dict:
 
 
 def region_index(archs: np.ndarray, regions: list[dict]) -> np.ndarray:
-    """Index of the one region (``{position: operators}``, as a row stores a split's
-    sub-spaces) holding each architecture; stops if one is in none or in several."""
-    inside = np.array(
-        [[all(a[int(p)] in ops for p, ops in r.items()) for r in regions] for a in archs]
-    )
-    if (bad := np.flatnonzero(inside.sum(axis=1) != 1)).size:
-        raise SystemExit(
-            f"architecture {archs[bad[0]].tolist()} is in {int(inside[bad[0]].sum())} of the "
-            f"regions {regions}, not in exactly one"
-        )
-    return inside.argmax(axis=1)
+    """``route_regions`` of a row's stored sub-spaces, stopping the run with its message
+    when an architecture is in none or in several."""
+    from lissnas.oneshot import route_regions
+
+    try:
+        return route_regions(archs, regions)
+    except ValueError as exc:
+        raise SystemExit(str(exc)) from None
 
 
 def lid_stages(epochs: int) -> dict[int, list[int]]:
@@ -589,7 +586,9 @@ def main() -> None:
         if f"{r.key}_on_full" in measured_keys
     }
     # the alignment to the warm-up, when every seed has it, with the time it took
-    aligned = sum(r["align_seconds"] for r in rows) if "warmup_on_full" in measured_keys else None
+    align_seconds = (
+        sum(r["align_seconds"] for r in rows) if "warmup_on_full" in measured_keys else None
+    )
     sidecars = [sidecar_s, sidecar_f]
     # what the tables took to reach the runs used here: time, and the commands on the way
     used = [min(int(n) for n in sc["seconds"] if int(n) >= cfg["truth_repeats"]) for sc in sidecars]
@@ -614,7 +613,7 @@ def main() -> None:
         truth_commands
         | {r["command"] for r in rows}
         | {row[f"{r.key}_command"] for row in rows for r in resplits}
-        | {row["align_command"] for row in rows if aligned is not None}
+        | {row["align_command"] for row in rows if align_seconds is not None}
     )
 
     def agreement(runs: np.ndarray) -> str:
@@ -713,8 +712,8 @@ def main() -> None:
             f"; the {r.title} of all seeds {t / 60:.1f} min more" for r, t in resplits.items()
         )
         + (
-            f"; the alignment of all seeds {aligned / 60:.1f} min more"
-            if aligned is not None
+            f"; the alignment of all seeds {align_seconds / 60:.1f} min more"
+            if align_seconds is not None
             else ""
         )
         + ".",
@@ -765,7 +764,7 @@ def main() -> None:
             "shifted so that their mean over its architectures is the warm-up's "
             "(`lissnas.oneshot.align_group_means`): no more training, the order within each "
             "sub-space kept."
-            if aligned is not None
+            if align_seconds is not None
             else ""
         ),
         "",
@@ -799,7 +798,7 @@ def main() -> None:
                     if f"{k}_on_full" in measured_keys
                 ),
             )
-            if aligned is not None
+            if align_seconds is not None
             else ""
         )
         + ".",

@@ -18,6 +18,7 @@ from lissnas.oneshot import (
     kendall_tau_by_group,
     ranking_correlation,
     read_truth_runs,
+    route_regions,
 )
 from lissnas.spaces import NB201Space
 
@@ -97,14 +98,7 @@ def test_oneshot_benchmark_runs_every_comparison(tmp_path, fashion_dir):
     # each split ranks the pairs within its sub-spaces and across them, beside one-shot
     truth = read_truth_runs(tmp_path / "work" / "truth_full_cpu.csv", NB201Space())
     for key, name in (("naslid1", "NAS-LID, 1 level"), ("random1", "random split")):
-        groups = [
-            next(
-                i
-                for i, r in enumerate(row[f"{key}_regions"])
-                if all(a[int(p)] in g for p, g in r.items())
-            )
-            for a in truth[0]
-        ]
+        groups = route_regions(truth[0], row[f"{key}_regions"])
         split, oneshot = (
             kendall_tau_by_group(row["estimates"][k], truth[1].mean(axis=1), groups)
             for k in (f"{key}_on_full", "oneshot_on_full")
@@ -128,14 +122,7 @@ def test_oneshot_benchmark_runs_every_comparison(tmp_path, fashion_dir):
     expected = ranking_correlation(warm, truth[1].mean(axis=1))["kendall_tau"]
     assert row["warmup_on_full"]["kendall_tau"] == pytest.approx(expected, nan_ok=True)
     for levels in (1, 2):
-        groups = [
-            next(
-                i
-                for i, r in enumerate(row[f"naslid{levels}_regions"])
-                if all(a[int(p)] in g for p, g in r.items())
-            )
-            for a in truth[0]
-        ]
+        groups = route_regions(truth[0], row[f"naslid{levels}_regions"])
         expected = align_group_means(row["estimates"][f"naslid{levels}_on_full"], warm, groups)
         assert np.allclose(row["estimates"][f"naslid{levels}al_on_full"], expected, atol=1e-4)
     text = out.read_text()

@@ -14,6 +14,7 @@ from lissnas.oneshot import (
     read_truth,
     read_truth_params,
     read_truth_runs,
+    route_regions,
     train_standalone,
 )
 from lissnas.spaces import NB201Space
@@ -212,12 +213,7 @@ def test_supernet_commands_end_to_end(tmp_path, fashion_dir):
     assert summary["position"] == 3 and len(summary["regions"]) == 4
     assert summary["ranking"]["n"] == 3
     # the 3 pairs, split by whether one sub-supernet (region) ranks both architectures
-    region = [
-        next(
-            i for i, r in enumerate(summary["regions"]) if all(a[int(p)] in g for p, g in r.items())
-        )
-        for a in read_truth(truth, space)[0]
-    ]
+    region = route_regions(read_truth(truth, space)[0], summary["regions"])
     n_within = sum(region[i] == region[j] for i in range(3) for j in range(i + 1, 3))
     by_subspace = summary["ranking_by_subspace"]
     assert (by_subspace["n_within"], by_subspace["n_across"]) == (n_within, 3 - n_within)

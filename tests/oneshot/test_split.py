@@ -15,6 +15,7 @@ from lissnas.oneshot import (
     evaluate_archs,
     operator_profiles,
     profile_similarity,
+    route_regions,
     spectral_bipartition,
     split_supernet,
     train_supernet,
@@ -175,6 +176,13 @@ def test_split_further_makes_nested_sub_supernets_that_partition_the_space(tiny_
     summary = parts.summary()
     assert summary["position"] == 2 and all(c is not None for c in summary["children"])
     assert [{int(p): tuple(g) for p, g in r.items()} for r in summary["regions"]] == parts.regions
+    # the regions alone route as the tree does, split.json's string positions included
+    assert np.array_equal(route_regions(members, parts.regions), owner)
+    assert np.array_equal(route_regions(members, summary["regions"]), owner)
+    outside = members[:1].copy()
+    outside[0, 2] = 0  # operator 0 was not in the shrunk space at position 2
+    with pytest.raises(ValueError, match=r"is in 0 of the regions .*, not in exactly one"):
+        route_regions(outside, parts.regions)
 
     parts.train(tiny_train, epochs_each=1, max_steps=1, progress=False)
     got = parts.evaluate(members[:4], tiny_train, tiny_train, calib_batches=1)

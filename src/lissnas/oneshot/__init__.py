@@ -33,6 +33,7 @@ from lissnas.oneshot._split import (
     SPLIT_CRITERIA,
     SplitSupernet,
     best_bipartition,
+    route_regions,
     spectral_bipartition,
     split_supernet,
 )
@@ -93,6 +94,7 @@ __all__ = [
     "read_truth_params",
     "read_truth_runs",
     "recalibrate_bn",
+    "route_regions",
     "save_checkpoint",
     "spectral_bipartition",
     "split_supernet",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import combinations
 
@@ -222,6 +222,26 @@ class SplitSupernet:
         if reference is None:
             return out
         return align_group_means(out, evaluate_archs(reference, archs, calib, val, **kwargs), owner)
+
+
+def route_regions(archs: np.ndarray, regions: Sequence[Mapping]) -> np.ndarray:
+    """Index of the one region holding each row of ``archs``, the regions given as
+    ``{position: operators}`` (``SplitSupernet.regions``, or split.json's ``regions`` with
+    positions as strings): ``SplitSupernet.route`` without the sub-supernets, on the rows as
+    given (canonicalise them first in a space with isomorphic encodings). A row in no region
+    or in several is a ValueError."""
+    X = np.atleast_2d(np.asarray(archs))
+    inside = np.ones((len(X), len(regions)), dtype=bool)
+    for k, region in enumerate(regions):
+        for position, ops in region.items():
+            inside[:, k] &= np.isin(X[:, int(position)], list(ops))
+    counts = inside.sum(axis=1)
+    if (bad := np.flatnonzero(counts != 1)).size:
+        raise ValueError(
+            f"architecture {X[bad[0]].tolist()} is in {int(counts[bad[0]])} of the regions "
+            f"{list(regions)}, not in exactly one"
+        )
+    return inside.argmax(axis=1)
 
 
 #: how ``split_supernet`` chooses the split

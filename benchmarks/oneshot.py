@@ -34,7 +34,10 @@ is made here: architectures trained standalone (``lissnas.oneshot.make_ground_tr
    records), the split's position and groups drawn at random instead
    (``split_supernet(criterion="random")``): what LID's choice adds over any split.
    ``--phase spectral-split`` does the same with the split rule of NAS-LID's published code
-   (``criterion="lid-spectral"``: plain cosine, spectral clustering).
+   (``criterion="lid-spectral"``: plain cosine, spectral clustering). ``--phase late-split``
+   splits by LID later instead, after ``--split-at`` epochs of the one-shot schedule (half
+   of ``--epochs`` by default), the 1-level schedule's remaining epochs shared by its two
+   sub-supernets: whether the split helps once the shared weights are trained further.
 7. ``--phase align`` adds NAS-LID aligned to its warm-up to the seeds already measured:
    the warm-up is retrained (checked as in 6) and evaluates the same architectures (its own
    ranking is reported too), and each sub-supernet's estimates are shifted to the warm-up's
@@ -95,6 +98,7 @@ LABELS = {
     "naslid2_on_full": "NAS-LID, 4 sub-supernets (2 levels), same architectures, same total epochs",
     "random1_on_full": "control: NAS-LID's 1 level with a random split instead of LID's",
     "spectral1_on_full": "NAS-LID's 1 level split by its published code's rule (spectral)",
+    "late1_on_full": "NAS-LID's 1 level split later in the schedule (`--phase late-split`)",
     "warmup_on_full": "NAS-LID's warm-up alone (the supernet it splits), same architectures",
     "naslid1al_on_full": "NAS-LID, 1 level, each sub-supernet aligned to the warm-up's mean on "
     "its architectures",
@@ -107,26 +111,40 @@ ALIGNED = {"naslid1al": "naslid1", "naslid2al": "naslid2"}
 
 @dataclass(frozen=True)
 class Resplit:
-    """A phase that splits the same warm-up again by another criterion, added to the rows."""
+    """A phase that splits NAS-LID's full-space supernet again, once, and trains the 1-level
+    schedule from there, added to the rows: the same warm-up split by another criterion, or
+    (``later``) the one-shot schedule split by LID after ``--split-at`` epochs instead."""
 
     criterion: str  # split_supernet's
     key: str  # the row's fields: <key>_on_full, <key>_regions, <key>_seconds, <key>_command
     name: str  # as the report and the progress name it
     title: str  # as the report's time sentence names it
-    heading: str  # the report's sentence on what it is: "<heading> (`--phase ...`): ..., <how>."
-    how: str
+    heading: str  # the report's sentence on what it is: "<heading> (`--phase ...`): <how>."
+    how: str  # formatted with split_at, warmup_epochs and each (epochs per sub-supernet)
+    later: bool = False  # the row also records <key>_split_at
 
+
+#: the start of ``Resplit.how`` for a split of the very warm-up NAS-LID split
+SAME_WARMUP = "the 1-level schedule from the same warm-up (retrained, checked to split as before), "
 
 RESPLITS = {
     "random-split": Resplit(
         "random", "random1", "random split", "random-split control", "Control",
-        "the position and the groups of its split drawn at random instead of by LID",
+        SAME_WARMUP + "the position and the groups of its split drawn at random instead of "
+        "by LID",
     ),
     "spectral-split": Resplit(
         "lid-spectral", "spectral1", "published-rule split", "published-rule split",
         "Published rule",
-        "split as NAS-LID's code does (plain cosine of the LID profiles, two groups by "
-        "spectral clustering, the position with the highest similarity within its groups)",
+        SAME_WARMUP + "split as NAS-LID's code does (plain cosine of the LID profiles, two "
+        "groups by spectral clustering, the position with the highest similarity within its "
+        "groups)",
+    ),
+    "late-split": Resplit(
+        "lid", "late1", "later split", "later split", "Split later",
+        "the one-shot schedule cut after {split_at} epochs instead of {warmup_epochs} and "
+        "split there by LID as NAS-LID's, then {each} epochs for each of its 2 sub-supernets",
+        later=True,
     ),
 }  # fmt: skip
 
@@ -355,6 +373,12 @@ def make_parser() -> argparse.ArgumentParser:
         "tables made with other settings (--truth-epochs, ...) need their own",
     )
     parser.add_argument("--first-seed", type=int, default=0, help="seeds first..first+seeds-1")
+    parser.add_argument(
+        "--split-at",
+        type=int,
+        default=None,
+        help="--phase late-split: the epoch NAS-LID splits at (default: half of --epochs)",
+    )
     for key, value in PRESETS["cpu"].items():
         parser.add_argument(
             f"--{key.replace('_', '-')}", type=type(value), default=None, help=f"preset: {value}"
@@ -429,22 +453,21 @@ def main() -> None:
     def lid_args(seed: int) -> dict:
         return dict(n_paths=2, device=args.device, seed=seed)
 
-    def warm_up(seed: int):
-        """NAS-LID's start: the first ``warmup_epochs`` of the one-shot schedule on the full
-        space (no annealing before the split), then LID's first split."""
+    def warm_up(seed: int, epochs: int):
+        """NAS-LID's start: the first ``epochs`` of the one-shot schedule on the full space
+        (no annealing before the split), then LID's first split."""
         warm = build_supernet("nb201", seed=seed, **net_args)
         sampler = ArchSampler(space, seed=seed)
         train_supernet(
             warm, sampler, train, epochs=cfg["epochs"], seed=seed,
-            max_steps=cfg["warmup_epochs"] * train.n_batches(cfg["supernet_batch_size"]),
-            **common,
+            max_steps=epochs * train.n_batches(cfg["supernet_batch_size"]), **common,
         )  # fmt: skip
         return warm, sampler, split_supernet(warm, sampler, lid_x, **lid_args(seed))
 
-    def train_parts(parts, stages: list[int], seed: int) -> None:
-        """Train the split's levels ``stages`` (epochs per sub-supernet), each from the
-        learning rate one-shot has reached there: the same total epochs as one-shot."""
-        done = cfg["warmup_epochs"]
+    def train_parts(parts, stages: list[int], seed: int, done: int) -> None:
+        """Train the split's levels ``stages`` (epochs per sub-supernet) after ``done``
+        epochs of the one-shot schedule, each from the learning rate one-shot has reached
+        there: the same total epochs as one-shot."""
         for level, each in enumerate(stages, start=1):
             if level > 1:
                 parts.split_further(lid_x, **lid_args(seed))
@@ -456,9 +479,9 @@ def main() -> None:
     lid_x = train.x[:256]
     evaluation = dict(calib_batches=cfg["calib_batches"], device=args.device)
 
-    def warm_again(seed: int, done: str, then: str):
-        """Seed ``seed``'s row file and row, and NAS-LID's warm-up of it retrained (with its
-        sampler), checked to split as the row records; ``None`` when the row has ``done``."""
+    def measured_row(seed: int, done: str) -> tuple[Path, dict] | None:
+        """Seed ``seed``'s row file and row, which a phase adds to; ``None`` when the row
+        has ``done``."""
         path = work / f"rows_{tag}_seed{seed}.json"
         if seed not in known:
             raise SystemExit(
@@ -472,8 +495,13 @@ def main() -> None:
         if done in row:
             print(f"seed {seed}: {done} is measured already", flush=True)
             return None
+        return path, row
+
+    def warm_again(seed: int, path: Path, row: dict, then: str):
+        """NAS-LID's warm-up of seed ``seed`` retrained (with its sampler), checked to split
+        as its row records."""
         print(f"seed {seed}: NAS-LID's warm-up again, then {then}", flush=True)
-        warm, sampler, first = warm_up(seed)
+        warm, sampler, first = warm_up(seed, cfg["warmup_epochs"])
         regions = first.summary()["regions"]
         if regions != row["naslid1_regions"]:
             raise SystemExit(
@@ -482,31 +510,55 @@ def main() -> None:
                 f"the torch threads the row was made with; now {torch.get_num_threads()}), so "
                 f"{then} would not start from it"
             )
-        return path, row, warm, sampler
+        return warm, sampler
 
+    split_at = cfg["warmup_epochs"]
+    if args.phase in RESPLITS and RESPLITS[args.phase].later:
+        split_at = cfg["epochs"] // 2 if args.split_at is None else args.split_at
+        if not cfg["warmup_epochs"] < split_at < cfg["epochs"]:
+            parser.error(
+                f"--split-at {split_at} must lie after --warmup-epochs {cfg['warmup_epochs']} "
+                f"and before --epochs {cfg['epochs']}"
+            )
     for seed in seeds if args.phase in RESPLITS else ():
         resplit = RESPLITS[args.phase]
         key = resplit.key
+        stages = lid_stages(cfg["epochs"] - split_at)[1]
+        before = known.get(seed, {}).get(f"{key}_split_at", split_at)
+        if before != split_at:
+            raise SystemExit(
+                f"rows_{tag}_seed{seed}.json holds the {resplit.name} at --split-at {before}, "
+                f"this run asks for {split_at}: a row holds one (use its --split-at)"
+            )
         started = time.perf_counter()
-        if (again := warm_again(seed, f"{key}_on_full", f"a {resplit.name}")) is None:
+        if (measured := measured_row(seed, f"{key}_on_full")) is None:
             continue
-        path, row, warm, sampler = again
-        parts = split_supernet(warm, sampler, lid_x, criterion=resplit.criterion, **lid_args(seed))
-        train_parts(parts, lid_stages(cfg["epochs"] - cfg["warmup_epochs"])[1], seed)
+        path, row = measured
+        if resplit.later:
+            print(f"seed {seed}: the {resplit.name}, after {split_at} epochs", flush=True)
+            parts = warm_up(seed, split_at)[2]
+        else:
+            warm, sampler = warm_again(seed, path, row, f"a {resplit.name}")
+            parts = split_supernet(
+                warm, sampler, lid_x, criterion=resplit.criterion, **lid_args(seed)
+            )
+        train_parts(parts, stages, seed, split_at)
         estimate = parts.evaluate(archs_f, train, val, **evaluation)
         row["estimates"][f"{key}_on_full"] = np.round(estimate, 4).tolist()
         row.update({
             f"{key}_on_full": ranking_correlation(estimate, acc_f),
             f"{key}_regions": parts.summary()["regions"],
+            **({f"{key}_split_at": split_at} if resplit.later else {}),
             f"{key}_seconds": time.perf_counter() - started, f"{key}_command": COMMAND,
         })  # fmt: skip
         atomic_write_text(path, json.dumps(row))
         print(json.dumps({k: row[k] for k in ("seed", f"{key}_on_full", f"{key}_regions")}))
     for seed in seeds if args.phase == "align" else ():
         started = time.perf_counter()
-        if (again := warm_again(seed, "warmup_on_full", "its estimates")) is None:
+        if (measured := measured_row(seed, "warmup_on_full")) is None:
             continue
-        path, row, warm, _ = again
+        path, row = measured
+        warm, _ = warm_again(seed, path, row, "its estimates")
         reference = evaluate_archs(warm, archs_f, train, val, **evaluation)
         row["estimates"]["warmup_on_full"] = np.round(reference, 4).tolist()
         row["warmup_on_full"] = ranking_correlation(reference, acc_f)
@@ -547,11 +599,11 @@ def main() -> None:
         }
 
         print(f"seed {seed}: NAS-LID", flush=True)
-        first = warm_up(seed)[2]  # the same first split for all levels
+        first = warm_up(seed, cfg["warmup_epochs"])[2]  # the same first split for all levels
         regions = {}
         for levels, stages in lid_stages(cfg["epochs"] - cfg["warmup_epochs"]).items():
             parts = copy.deepcopy(first)
-            train_parts(parts, stages, seed)
+            train_parts(parts, stages, seed, cfg["warmup_epochs"])
             estimates[f"naslid{levels}_on_full"] = parts.evaluate(archs_f, train, val, **evaluation)
             regions[f"naslid{levels}_regions"] = parts.summary()["regions"]
         truth = {k: acc_s if k.endswith("_on_shrunk") else acc_f for k in estimates}
@@ -585,6 +637,19 @@ def main() -> None:
         for r in RESPLITS.values()
         if f"{r.key}_on_full" in measured_keys
     }
+
+    def how(r: Resplit) -> str:
+        """``r.how`` for these rows (a later split's epoch is the same in all of them)."""
+        at = {row[f"{r.key}_split_at"] for row in rows} if r.later else {cfg["warmup_epochs"]}
+        if len(at) > 1:
+            raise SystemExit(
+                f"the rows hold the {r.name} at different --split-at ({sorted(at)}): "
+                "one report describes one"
+            )
+        (split,) = at
+        rest = cfg["epochs"] - split
+        return r.how.format(split_at=split, warmup_epochs=cfg["warmup_epochs"], each=rest // 2)
+
     # the alignment to the warm-up, when every seed has it, with the time it took
     align_seconds = (
         sum(r["align_seconds"] for r in rows) if "warmup_on_full" in measured_keys else None
@@ -753,8 +818,7 @@ def main() -> None:
         )
         + f" sub-supernets; {len(rows)} seeds."
         + "".join(
-            f" {r.heading} (`--phase {phase}`): the 1-level schedule from the same warm-up "
-            f"(retrained, checked to split as before), {r.how}."
+            f" {r.heading} (`--phase {phase}`): {how(r)}."
             for phase, r in RESPLITS.items()
             if r in resplits
         )

@@ -1,7 +1,7 @@
 """`benchmarks/oneshot.py` end to end in a tiny configuration: truth tables with repeated
 runs (extended later), both supernets, NAS-LID at one and two levels, the random-split
-control and the published split rule, NAS-LID aligned to its warm-up, and the Markdown
-table (with each split's ranking within and across its sub-spaces)."""
+control, the published split rule and a later split, NAS-LID aligned to its warm-up, and
+the Markdown table (with each split's ranking within and across its sub-spaces)."""
 
 from __future__ import annotations
 
@@ -95,9 +95,38 @@ def test_oneshot_benchmark_runs_every_comparison(tmp_path, fashion_dir):
     assert "- seed 0, published-rule split: {" in text and "- seed 0, random split: {" in text
     assert "the random-split control of all seeds" in text
     assert "published-rule split of all seeds" in text and "spectral clustering" in text
+    # NAS-LID split later (default: half of the 8 epochs), the rest of 1 level after it
+    late = [*base, "--truth-repeats", "2", "--phase", "late-split"]
+    later = run(late)
+    assert later.returncode == 0, later.stderr[-3000:]
+    before, row = row, json.loads(row_path.read_text())
+    assert row["late1_split_at"] == 4 and row["late1_on_full"]["n"] == 4
+    assert len(row["late1_regions"]) == 2 and row["late1_command"].endswith("late-split")
+    assert {k: v for k, v in row["estimates"].items() if k != "late1_on_full"} == (
+        before["estimates"]
+    )
+    text = out.read_text()
+    assert "| NAS-LID's 1 level split later in the schedule (`--phase late-split`) | " in text
+    assert (
+        "Split later (`--phase late-split`): the one-shot schedule cut after 4 epochs instead "
+        "of 2 and split there by LID as NAS-LID's, then 2 epochs for each of its 2 "
+        "sub-supernets." in text
+    )
+    assert "- seed 0, later split: {" in text and "the later split of all seeds" in text
+    elsewhere = run([*late, "--split-at", "6"])
+    assert elsewhere.returncode != 0
+    assert "holds the later split at --split-at 4, this run asks for 6" in elsewhere.stderr
+    for bad in ("2", "8"):
+        wrong = run([*late, "--split-at", bad])
+        assert wrong.returncode == 2 and f"--split-at {bad} must lie after" in wrong.stderr
+    assert json.loads(row_path.read_text()) == row
     # each split ranks the pairs within its sub-spaces and across them, beside one-shot
     truth = read_truth_runs(tmp_path / "work" / "truth_full_cpu.csv", NB201Space())
-    for key, name in (("naslid1", "NAS-LID, 1 level"), ("random1", "random split")):
+    for key, name in (
+        ("naslid1", "NAS-LID, 1 level"),
+        ("random1", "random split"),
+        ("late1", "later split"),
+    ):
         groups = route_regions(truth[0], row[f"{key}_regions"])
         split, oneshot = (
             kendall_tau_by_group(row["estimates"][k], truth[1].mean(axis=1), groups)

@@ -520,16 +520,18 @@ def main() -> None:
                 f"--split-at {split_at} must lie after --warmup-epochs {cfg['warmup_epochs']} "
                 f"and before --epochs {cfg['epochs']}"
             )
-    for seed in seeds if args.phase in RESPLITS else ():
+    if args.phase in RESPLITS:
         resplit = RESPLITS[args.phase]
         key = resplit.key
         stages = lid_stages(cfg["epochs"] - split_at)[1]
-        before = known.get(seed, {}).get(f"{key}_split_at", split_at)
-        if before != split_at:
-            raise SystemExit(
-                f"rows_{tag}_seed{seed}.json holds the {resplit.name} at --split-at {before}, "
-                f"this run asks for {split_at}: a row holds one (use its --split-at)"
-            )
+        for seed in seeds:  # every row checked before any seed trains
+            before = known.get(seed, {}).get(f"{key}_split_at", split_at)
+            if before != split_at:
+                raise SystemExit(
+                    f"rows_{tag}_seed{seed}.json holds the {resplit.name} at --split-at "
+                    f"{before}, this run asks for {split_at}: a row holds one (use its --split-at)"
+                )
+    for seed in seeds if args.phase in RESPLITS else ():
         started = time.perf_counter()
         if (measured := measured_row(seed, f"{key}_on_full")) is None:
             continue

@@ -392,6 +392,15 @@ def main() -> None:
     tag = args.tag or args.preset
     cfg = settings(args)
     cfg.update(device=args.device, workers=args.workers, data_root=args.data_root)
+    resplit = RESPLITS.get(args.phase)
+    split_at = cfg["warmup_epochs"]  # where a re-split phase splits
+    if resplit is not None and resplit.later:
+        split_at = cfg["epochs"] // 2 if args.split_at is None else args.split_at
+        if not cfg["warmup_epochs"] < split_at < cfg["epochs"]:
+            parser.error(
+                f"--split-at {split_at} must lie after --warmup-epochs {cfg['warmup_epochs']} "
+                f"and before --epochs {cfg['epochs']}"
+            )
     work = Path(args.work)
     work.mkdir(parents=True, exist_ok=True)
 
@@ -512,26 +521,17 @@ def main() -> None:
             )
         return warm, sampler
 
-    split_at = cfg["warmup_epochs"]
-    if args.phase in RESPLITS and RESPLITS[args.phase].later:
-        split_at = cfg["epochs"] // 2 if args.split_at is None else args.split_at
-        if not cfg["warmup_epochs"] < split_at < cfg["epochs"]:
-            parser.error(
-                f"--split-at {split_at} must lie after --warmup-epochs {cfg['warmup_epochs']} "
-                f"and before --epochs {cfg['epochs']}"
-            )
-    if args.phase in RESPLITS:
-        resplit = RESPLITS[args.phase]
+    if resplit is not None:
         key = resplit.key
         stages = lid_stages(cfg["epochs"] - split_at)[1]
-        for seed in seeds:  # every row checked before any seed trains
+        for seed in seeds if resplit.later else ():  # every row checked before any training
             before = known.get(seed, {}).get(f"{key}_split_at", split_at)
             if before != split_at:
                 raise SystemExit(
                     f"rows_{tag}_seed{seed}.json holds the {resplit.name} at --split-at "
                     f"{before}, this run asks for {split_at}: a row holds one (use its --split-at)"
                 )
-    for seed in seeds if args.phase in RESPLITS else ():
+    for seed in seeds if resplit is not None else ():
         started = time.perf_counter()
         if (measured := measured_row(seed, f"{key}_on_full")) is None:
             continue

@@ -401,6 +401,8 @@ def main() -> None:
                 f"--split-at {split_at} must lie after --warmup-epochs {cfg['warmup_epochs']} "
                 f"and before --epochs {cfg['epochs']}"
             )
+    # the 1-level schedule a re-split phase trains after split_at (stops here if none fits)
+    resplit_stages = lid_stages(cfg["epochs"] - split_at)[1] if resplit is not None else None
     work = Path(args.work)
     work.mkdir(parents=True, exist_ok=True)
 
@@ -523,7 +525,6 @@ def main() -> None:
 
     if resplit is not None:
         key = resplit.key
-        stages = lid_stages(cfg["epochs"] - split_at)[1]
         for seed in seeds if resplit.later else ():  # every row checked before any training
             before = known.get(seed, {}).get(f"{key}_split_at", split_at)
             if before != split_at:
@@ -544,7 +545,7 @@ def main() -> None:
             parts = split_supernet(
                 warm, sampler, lid_x, criterion=resplit.criterion, **lid_args(seed)
             )
-        train_parts(parts, stages, seed, split_at)
+        train_parts(parts, resplit_stages, seed, split_at)
         estimate = parts.evaluate(archs_f, train, val, **evaluation)
         row["estimates"][f"{key}_on_full"] = np.round(estimate, 4).tolist()
         row.update({
@@ -649,8 +650,8 @@ def main() -> None:
                 "one report describes one"
             )
         (split,) = at
-        rest = cfg["epochs"] - split
-        return r.how.format(split_at=split, warmup_epochs=cfg["warmup_epochs"], each=rest // 2)
+        (each,) = lid_stages(cfg["epochs"] - split)[1]
+        return r.how.format(split_at=split, warmup_epochs=cfg["warmup_epochs"], each=each)
 
     # the alignment to the warm-up, when every seed has it, with the time it took
     align_seconds = (

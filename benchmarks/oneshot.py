@@ -328,12 +328,13 @@ def region_index(archs: np.ndarray, regions: list[dict]) -> np.ndarray:
         raise SystemExit(str(exc)) from None
 
 
-def lid_stages(epochs: int) -> dict[int, list[int]]:
-    """NAS-LID schedules after the warm-up, by number of levels: epochs per sub-supernet at
+def lid_stages(epochs: int, after: str = "--warmup-epochs") -> dict[int, list[int]]:
+    """NAS-LID schedules after the split, by number of levels: epochs per sub-supernet at
     each level, ``epochs`` in total (2^level sub-supernets at level ``level``). With two
-    levels, the four sub-supernets of the second get one epoch each."""
+    levels, the four sub-supernets of the second get one epoch each. ``after`` names the
+    option the split comes after, for the message when ``epochs`` does not fit."""
     if epochs < 2 or epochs % 2:
-        raise SystemExit(f"--epochs minus --warmup-epochs must be even and >= 2, got {epochs}")
+        raise SystemExit(f"--epochs minus {after} must be even and >= 2, got {epochs}")
     stages = {1: [epochs // 2]}
     if epochs >= 6:
         stages[2] = [(epochs - 4) // 2, 1]
@@ -393,16 +394,26 @@ def main() -> None:
     cfg = settings(args)
     cfg.update(device=args.device, workers=args.workers, data_root=args.data_root)
     resplit = RESPLITS.get(args.phase)
+    later = resplit is not None and resplit.later
+    if args.split_at is not None and not later:
+        parser.error(f"--split-at is read by --phase late-split only, not --phase {args.phase}")
     split_at = cfg["warmup_epochs"]  # where a re-split phase splits
-    if resplit is not None and resplit.later:
+    if later:
         split_at = cfg["epochs"] // 2 if args.split_at is None else args.split_at
         if not cfg["warmup_epochs"] < split_at < cfg["epochs"]:
             parser.error(
                 f"--split-at {split_at} must lie after --warmup-epochs {cfg['warmup_epochs']} "
                 f"and before --epochs {cfg['epochs']}"
             )
-    # the 1-level schedule a re-split phase trains after split_at (stops here if none fits)
-    resplit_stages = lid_stages(cfg["epochs"] - split_at)[1] if resplit is not None else None
+    # NAS-LID's schedules, and the 1-level one a re-split phase trains after split_at: a
+    # remainder that fits none stops here, before anything loads or trains
+    if args.phase != "truth":
+        lid_stages(cfg["epochs"] - cfg["warmup_epochs"])
+    resplit_stages = (
+        lid_stages(cfg["epochs"] - split_at, "--split-at" if later else "--warmup-epochs")[1]
+        if resplit is not None
+        else None
+    )
     work = Path(args.work)
     work.mkdir(parents=True, exist_ok=True)
 

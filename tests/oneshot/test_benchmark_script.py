@@ -220,5 +220,27 @@ def test_oneshot_benchmark_runs_every_comparison(tmp_path, fashion_dir):
     assert stale.returncode != 0 and "keeps no estimates" in stale.stderr
 
 
+@pytest.mark.parametrize(
+    ("args", "code", "message"),
+    [
+        (["--phase", "report", "--split-at", "5"], 2,
+         "--split-at is read by --phase late-split only, not --phase report"),
+        (["--phase", "late-split", "--split-at", "5"], 1,
+         "--epochs minus --split-at must be even and >= 2, got 3"),
+        (["--phase", "all", "--warmup-epochs", "3"], 1,
+         "--epochs minus --warmup-epochs must be even and >= 2, got 5"),
+        (["--phase", "random-split", "--warmup-epochs", "3"], 1,
+         "--epochs minus --warmup-epochs must be even and >= 2, got 5"),
+    ],
+)  # fmt: skip
+def test_options_that_fit_no_schedule_stop_before_any_work(tmp_path, args, code, message):
+    work = tmp_path / "work"
+    command = [sys.executable, str(ROOT / "benchmarks" / "oneshot.py"), "--preset", "cpu",
+               "--work", str(work), "--epochs", "8", "--warmup-epochs", "2", *args]  # fmt: skip
+    done = run(command)
+    assert done.returncode == code and message in done.stderr
+    assert not work.exists()  # nothing trained, nothing written
+
+
 def run(command: list[str], cwd: Path | None = None) -> subprocess.CompletedProcess:
     return subprocess.run(command, capture_output=True, text=True, timeout=900, cwd=cwd)

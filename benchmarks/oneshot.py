@@ -415,6 +415,10 @@ def main() -> None:
         else None
     )
     work = Path(args.work)
+    # this tag's rows: stop before anything loads or trains if they were measured otherwise
+    known = (
+        {} if args.phase == "truth" else {r["seed"]: r for r in read_rows(work, tag, cfg, parser)}
+    )
     work.mkdir(parents=True, exist_ok=True)
 
     import torch
@@ -457,8 +461,6 @@ def main() -> None:
         ground_truth(truth_f, uniform, cfg, train, val)
     if args.phase == "truth":
         return
-    # stop before training if this tag's rows differ
-    known = {row["seed"]: row for row in read_rows(work, tag, cfg, parser)}
 
     archs_s, all_runs_s, sidecar_s = load_truth(truth_s, cfg, space)
     archs_f, all_runs_f, sidecar_f = load_truth(truth_f, cfg, space)

@@ -242,5 +242,19 @@ def test_options_that_fit_no_schedule_stop_before_any_work(tmp_path, args, code,
     assert not work.exists()  # nothing trained, nothing written
 
 
+def test_rows_measured_otherwise_stop_a_run_before_its_truth_trains(tmp_path):
+    work = tmp_path / "work"
+    work.mkdir()
+    row = {"seed": 0, "command": "python benchmarks/oneshot.py --preset cpu --epochs 6"}
+    (work / "rows_cpu_seed0.json").write_text(json.dumps(row))
+    command = [sys.executable, str(ROOT / "benchmarks" / "oneshot.py"), "--preset", "cpu",
+               "--work", str(work), "--members", str(tmp_path / "absent.json"),
+               "--epochs", "8", "--warmup-epochs", "2", "--phase", "all"]  # fmt: skip
+    done = run(command)
+    assert done.returncode == 1
+    assert "trained with --epochs 6, this run has 8" in done.stderr
+    assert [p.name for p in work.iterdir()] == ["rows_cpu_seed0.json"]  # no shrink, no truth
+
+
 def run(command: list[str], cwd: Path | None = None) -> subprocess.CompletedProcess:
     return subprocess.run(command, capture_output=True, text=True, timeout=900, cwd=cwd)

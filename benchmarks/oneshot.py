@@ -405,15 +405,14 @@ def main() -> None:
                 f"--split-at {split_at} must lie after --warmup-epochs {cfg['warmup_epochs']} "
                 f"and before --epochs {cfg['epochs']}"
             )
-    # NAS-LID's schedules, and the 1-level one a re-split phase trains after split_at: a
-    # remainder that fits none stops here, before anything loads or trains
-    if args.phase != "truth":
-        lid_stages(cfg["epochs"] - cfg["warmup_epochs"])
-    resplit_stages = (
-        lid_stages(cfg["epochs"] - split_at, "--split-at" if later else "--warmup-epochs")[1]
-        if resplit is not None
-        else None
-    )
+    # NAS-LID's schedules after the warm-up, and the 1-level one a re-split phase trains after
+    # split_at: a remainder that fits none stops here, before anything loads or trains
+    schedules = {} if args.phase == "truth" else lid_stages(cfg["epochs"] - cfg["warmup_epochs"])
+    resplit_stages = None
+    if later:
+        resplit_stages = lid_stages(cfg["epochs"] - split_at, "--split-at")[1]
+    elif resplit is not None:
+        resplit_stages = schedules[1]
     work = Path(args.work)
     # this tag's rows: stop before anything loads or trains if they were measured otherwise
     known = (
@@ -617,7 +616,7 @@ def main() -> None:
         print(f"seed {seed}: NAS-LID", flush=True)
         first = warm_up(seed, cfg["warmup_epochs"])[2]  # the same first split for all levels
         regions = {}
-        for levels, stages in lid_stages(cfg["epochs"] - cfg["warmup_epochs"]).items():
+        for levels, stages in schedules.items():
             parts = copy.deepcopy(first)
             train_parts(parts, stages, seed, cfg["warmup_epochs"])
             estimates[f"naslid{levels}_on_full"] = parts.evaluate(archs_f, train, val, **evaluation)
@@ -830,7 +829,7 @@ def main() -> None:
             + ", then ".join(
                 f"{e} epoch{'s' * (e != 1)} for each of {2**i}" for i, e in enumerate(st, 1)
             )
-            for levels, st in lid_stages(cfg["epochs"] - cfg["warmup_epochs"]).items()
+            for levels, st in schedules.items()
         )
         + f" sub-supernets; {len(rows)} seeds."
         + "".join(

@@ -34,7 +34,10 @@ is made here: architectures trained standalone (``lissnas.oneshot.make_ground_tr
    records), the split's position and groups drawn at random instead
    (``split_supernet(criterion="random")``): what LID's choice adds over any split.
    ``--phase spectral-split`` does the same with the split rule of NAS-LID's published code
-   (``criterion="lid-spectral"``: plain cosine, spectral clustering). ``--phase late-split``
+   (``criterion="lid-spectral"``: plain cosine, spectral clustering), and
+   ``--phase published-split`` with that rule and the code's sampling of LID too (50
+   batches of 64 images, fewer if the subset holds fewer, a fresh path for each, the
+   similarities averaged). ``--phase late-split``
    splits by LID later instead, after ``--split-at`` epochs of the one-shot schedule (half
    of ``--epochs`` by default), the 1-level schedule's remaining epochs shared by its two
    sub-supernets: whether the split helps once the shared weights are trained further.
@@ -99,6 +102,7 @@ LABELS = {
     "random1_on_full": "control: NAS-LID's 1 level with a random split instead of LID's",
     "spectral1_on_full": "NAS-LID's 1 level split by its published code's rule (spectral)",
     "late1_on_full": "NAS-LID's 1 level split later in the schedule (`--phase late-split`)",
+    "published1_on_full": "NAS-LID's 1 level split by its published code's rule and LID sampling",
     "warmup_on_full": "NAS-LID's warm-up alone (the supernet it splits), same architectures",
     "naslid1al_on_full": "NAS-LID, 1 level, each sub-supernet aligned to the warm-up's mean on "
     "its architectures",
@@ -122,6 +126,11 @@ class Resplit:
     heading: str  # the report's sentence on what it is: "<heading> (`--phase ...`): <how>."
     how: str  # formatted with split_at, warmup_epochs and each (epochs per sub-supernet)
     later: bool = False  # the row also records <key>_split_at
+    published_lid: bool = False  # LID measured as NAS-LID's code does (PUBLISHED_LID)
+
+
+#: NAS-LID's published code measures LID on 50 batches of 64 images, a fresh path for each
+PUBLISHED_LID = (50, 64)
 
 
 #: the start of ``Resplit.how`` for a split of the very warm-up NAS-LID split
@@ -139,6 +148,16 @@ RESPLITS = {
         SAME_WARMUP + "split as NAS-LID's code does (plain cosine of the LID profiles, two "
         "groups by spectral clustering, the position with the highest similarity within its "
         "groups)",
+    ),
+    "published-split": Resplit(
+        "lid-spectral", "published1", "published split", "published split",
+        "Published rule and sampling",
+        SAME_WARMUP + "split as NAS-LID's code does, its sampling included (each operator's "
+        "LID profile on {lid_batches} batches of 64 training images, a fresh random path for "
+        "each batch, "
+        "the plain cosine similarities averaged over the batches; two groups by spectral "
+        "clustering, the position with the highest similarity within its groups)",
+        published_lid=True,
     ),
     "late-split": Resplit(
         "lid", "late1", "later split", "later split", "Split later",
@@ -500,6 +519,8 @@ def main() -> None:
         assert done == cfg["epochs"], (done, cfg["epochs"])
 
     lid_x = train.x[:256]
+    # NAS-LID's code's batches, as many of them as the training subset holds
+    lid_batches = min(PUBLISHED_LID[0], len(train) // PUBLISHED_LID[1])
     evaluation = dict(calib_batches=cfg["calib_batches"], device=args.device)
 
     def measured_row(seed: int, done: str) -> tuple[Path, dict] | None:
@@ -554,9 +575,11 @@ def main() -> None:
             parts = warm_up(seed, split_at)[2]
         else:
             warm, sampler = warm_again(seed, path, row, f"a {resplit.name}")
-            parts = split_supernet(
-                warm, sampler, lid_x, criterion=resplit.criterion, **lid_args(seed)
-            )
+            x, lid = lid_x, lid_args(seed)
+            if resplit.published_lid:
+                x = train.x[: lid_batches * PUBLISHED_LID[1]]
+                lid.update(n_paths=1, lid_batches=lid_batches)
+            parts = split_supernet(warm, sampler, x, criterion=resplit.criterion, **lid)
         train_parts(parts, resplit_stages, seed, split_at)
         estimate = parts.evaluate(archs_f, train, val, **evaluation)
         row["estimates"][f"{key}_on_full"] = np.round(estimate, 4).tolist()
@@ -663,7 +686,9 @@ def main() -> None:
             )
         (split,) = at
         (each,) = lid_stages(cfg["epochs"] - split)[1]
-        return r.how.format(split_at=split, warmup_epochs=cfg["warmup_epochs"], each=each)
+        return r.how.format(
+            split_at=split, warmup_epochs=cfg["warmup_epochs"], each=each, lid_batches=lid_batches
+        )
 
     # the alignment to the warm-up, when every seed has it, with the time it took
     align_seconds = (

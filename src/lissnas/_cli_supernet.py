@@ -310,6 +310,14 @@ def split(
     ] = False,
     lid_batch: Annotated[int, typer.Option(help="Images in the LID batch.")] = 256,
     n_paths: Annotated[int, typer.Option(help="Paths averaged per operator profile.")] = 4,
+    lid_batches: Annotated[
+        int,
+        typer.Option(
+            help="Cut the LID batch into this many, each measured with --n-paths paths of "
+            "its own, and average the similarity (NAS-LID's code: --lid-batch 3200 "
+            "--lid-batches 50 --n-paths 1)."
+        ),
+    ] = 1,
     k: Annotated[int, typer.Option(help="Nearest neighbours of the LID estimator.")] = 20,
     dataset: Dataset = "fashion-mnist",
     data_root: DataRoot = None,
@@ -340,7 +348,10 @@ def split(
         )
     batch = data.subset(lid_batch, seed).x
     train_cfg = saved["train"]
-    lid = dict(n_paths=n_paths, k=k, device=device, seed=seed, criterion=criterion)
+    lid = dict(
+        n_paths=n_paths, lid_batches=lid_batches, k=k, device=device, seed=seed,
+        criterion=criterion,
+    )  # fmt: skip
     fit = dict(batch_size=train_cfg["batch_size"], lr=train_cfg["lr"], device=device, seed=seed)
     try:
         parts = oneshot.split_supernet(net, sampler, batch, position=position, **lid)

@@ -95,6 +95,20 @@ def test_oneshot_benchmark_runs_every_comparison(tmp_path, fashion_dir):
     assert "- seed 0, published-rule split: {" in text and "- seed 0, random split: {" in text
     assert "the random-split control of all seeds" in text
     assert "published-rule split of all seeds" in text and "spectral clustering" in text
+    # and with the code's LID sampling too: 64-image batches, as many as the 128 images hold
+    sampled = run([*base, "--truth-repeats", "2", "--phase", "published-split"])
+    assert sampled.returncode == 0, sampled.stderr[-3000:]
+    before, row = row, json.loads(row_path.read_text())
+    assert row["published1_on_full"]["n"] == 4 and len(row["published1_regions"]) == 2
+    assert {k: v for k, v in row["estimates"].items() if k != "published1_on_full"} == (
+        before["estimates"]
+    )
+    text = out.read_text()
+    assert "split by its published code's rule and LID sampling |" in text
+    assert "LID profile on 2 batches of 64 training images, a fresh random path" in text
+    assert "- seed 0, published split: {" in text and "published split of all seeds" in text
+    row = before
+    row_path.write_text(json.dumps(row))
     # NAS-LID split later (default: half of the 8 epochs), the rest of 1 level after it
     late = [*base, "--truth-repeats", "2", "--phase", "late-split"]
     later = run(late)

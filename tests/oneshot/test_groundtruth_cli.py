@@ -246,10 +246,17 @@ def test_supernet_commands_end_to_end(tmp_path, fashion_dir):
     published = runner.invoke(
         app,
         ["supernet", "split", str(ckpt), "--out", str(tmp_path / "spectral"), "--subset", "128",
-         "--lid-batch", "32", "--n-paths", "1", "--k", "5", "--epochs", "2", "--criterion",
-         "lid-spectral", *common],
+         "--lid-batch", "32", "--lid-batches", "2", "--n-paths", "1", "--k", "5", "--epochs",
+         "2", "--criterion", "lid-spectral", *common],
     )  # fmt: skip
     assert published.exit_code == 0, published.output
+    thin = runner.invoke(
+        app,
+        ["supernet", "split", str(ckpt), "--out", str(tmp_path / "x"), "--subset", "128",
+         "--lid-batch", "32", "--lid-batches", "8", "--k", "5", *common],
+    )  # fmt: skip
+    assert thin.exit_code == 2 and "8 batches of the 32 images hold 4 each" in thin.output
+    assert not (tmp_path / "x").exists()
     clustered = json.loads((tmp_path / "spectral" / "split.json").read_text())
     assert clustered["criterion"] == "lid-spectral" and len(clustered["regions"]) == 2
     assert str(clustered["position"]) in clustered["scores"]

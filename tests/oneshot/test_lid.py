@@ -12,6 +12,7 @@ from lissnas.oneshot import (
     build_supernet,
     lid_mle,
     operator_profiles,
+    operator_similarity,
     profile_similarity,
     split_supernet,
     train_supernet,
@@ -68,3 +69,34 @@ def test_split_routes_every_architecture_to_exactly_one_sub_supernet(tiny_train)
     assert torch.equal(first, next(net.parameters()))
     parts.train(tiny_train, epochs_each=1, progress=False)
     assert not torch.equal(next(parts.subnets[0].parameters()), next(parts.subnets[1].parameters()))
+
+
+def test_similarity_over_batches_averages_each_batch_with_paths_of_its_own(tiny_train):
+    net = build_supernet("nb201", in_channels=1, width=4, depth=1, seed=0)
+    sampler = ArchSampler(net.space, seed=0)
+    train_supernet(net, sampler, tiny_train, epochs=1, progress=False)
+    batch = tiny_train.x[:60]
+    one = operator_similarity(net, sampler, batch, 1, n_paths=2, k=8, seed=3)
+    profiles = operator_profiles(net, sampler, batch, 1, n_paths=2, k=8, seed=3)
+    assert np.array_equal(one, profile_similarity(profiles))  # one batch: the same draws
+    rng = np.random.default_rng(3)  # three batches of 20: paths drawn in turn from one stream
+    by_hand = [
+        profile_similarity(
+            operator_profiles(net, sampler, part, 1, n_paths=1, k=8, seed=rng), centred=False
+        )
+        for part in (batch[:20], batch[20:40], batch[40:])
+    ]
+    three = operator_similarity(
+        net, sampler, batch, 1, n_batches=3, centred=False, n_paths=1, k=8, seed=3
+    )
+    assert np.allclose(three, np.mean(by_hand, axis=0))
+    with pytest.raises(ValueError, match="n_batches must be an int >= 1, got 0"):
+        operator_similarity(net, sampler, batch, 1, n_batches=0, k=8)
+    with pytest.raises(ValueError, match="4 batches of the 60 images hold 15 each"):
+        operator_similarity(net, sampler, batch, 1, n_batches=4, k=16)
+    # split_supernet measures the same way with lid_batches
+    parts = split_supernet(
+        net, sampler, batch, position=1, n_paths=1, lid_batches=3, k=8, seed=3,
+        criterion="lid-spectral",
+    )  # fmt: skip
+    assert np.array_equal(parts.similarity, three)

@@ -26,7 +26,13 @@ from lissnas.oneshot._evaluate import (
     ranking_correlation,
     recalibrate_bn,
 )
-from lissnas.oneshot._lid import lid_mle, lid_profile, operator_profiles, profile_similarity
+from lissnas.oneshot._lid import (
+    lid_mle,
+    lid_profile,
+    operator_profiles,
+    operator_similarity,
+    profile_similarity,
+)
 from lissnas.oneshot._sampler import ArchSampler
 from lissnas.oneshot._search import EvolutionResult, evolutionary_search
 from lissnas.oneshot._split import (
@@ -87,6 +93,7 @@ __all__ = [
     "load_fashion_mnist",
     "make_ground_truth",
     "operator_profiles",
+    "operator_similarity",
     "profile_similarity",
     "ranking_correlation",
     "read_archs",

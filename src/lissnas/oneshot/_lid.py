@@ -100,6 +100,48 @@ def operator_profiles(
     return np.array(profiles)
 
 
+def operator_similarity(
+    supernet: Supernet,
+    sampler: ArchSampler,
+    x: torch.Tensor,
+    position: int,
+    *,
+    ops: Sequence[int] | None = None,
+    n_batches: int = 1,
+    centred: bool = True,
+    n_paths: int = 4,
+    k: int = 20,
+    device: str = "cpu",
+    seed: SeedLike = 0,
+) -> np.ndarray:
+    """``profile_similarity`` of the operators at ``position``, averaged over ``n_batches``
+    near-equal consecutive parts of the batch ``x``, each measured with ``n_paths`` paths of
+    its own (``operator_profiles``, all drawn from one generator seeded by ``seed``).
+    ``n_batches=1`` measures all of ``x`` at once; NAS-LID's published code averages over
+    50 batches of 64 images, one path each. Every part needs more than ``k`` images."""
+    if isinstance(n_batches, bool) or not isinstance(n_batches, int) or n_batches < 1:
+        raise ValueError(f"n_batches must be an int >= 1, got {n_batches!r}")
+    if len(x) // n_batches <= k:
+        raise ValueError(
+            f"{n_batches} batches of the {len(x)} images hold {len(x) // n_batches} each at "
+            f"the least; the LID estimator needs more than k={k}"
+        )
+    rng = check_random_state(seed)
+    return np.mean(
+        [
+            profile_similarity(
+                operator_profiles(
+                    supernet, sampler, part, position, ops=ops, n_paths=n_paths, k=k,
+                    device=device, seed=rng,
+                ),
+                centred=centred,
+            )
+            for part in torch.tensor_split(x, n_batches)
+        ],
+        axis=0,
+    )  # fmt: skip
+
+
 def profile_similarity(profiles: np.ndarray, *, centred: bool = True) -> np.ndarray:
     """Cosine similarity between operators' LID profiles, each centred on the mean profile
     of the position's operators by default (so that what all operators share does not

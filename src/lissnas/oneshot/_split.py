@@ -12,7 +12,7 @@ import torch
 
 from lissnas.oneshot._data import ImageData
 from lissnas.oneshot._evaluate import align_group_means, evaluate_archs
-from lissnas.oneshot._lid import operator_profiles, profile_similarity
+from lissnas.oneshot._lid import operator_similarity
 from lissnas.oneshot._sampler import ArchSampler
 from lissnas.oneshot._supernet import Supernet
 from lissnas.oneshot._train import TrainState, train_supernet
@@ -256,6 +256,7 @@ def split_supernet(
     position: int | None = None,
     exclude: Iterable[int] = (),
     n_paths: int = 4,
+    lid_batches: int = 1,
     k: int = 20,
     device: str = "cpu",
     seed: int = 0,
@@ -265,8 +266,11 @@ def split_supernet(
 
     For every candidate position (or only ``position``; never those in ``exclude``) where
     ``sampler``'s space holds two or more operators, each of those operators' layer-wise
-    LID profile is measured on the batch ``x`` (``operator_profiles``) and the position
-    whose operators split best is split. Each sub-supernet is a copy of ``supernet``
+    LID profile is measured on the batch ``x`` (``operator_profiles``; ``n_paths`` paths,
+    the same for every candidate) and the position whose operators split best is split;
+    with ``lid_batches`` > 1, ``x`` is cut into that many batches, each measured with paths
+    of its own, and the operators' similarity averaged over them (``operator_similarity``;
+    NAS-LID's published code: 50 batches of 64 images, 1 path each). Each sub-supernet is a copy of ``supernet``
     (inheriting its weights) sampling only the architectures of ``sampler``'s space whose
     operator at that position is in its group; the space must be enumerable or the sampler
     hold members. ``SplitSupernet.split_further`` splits the sub-supernets again (NAS-LID's
@@ -307,10 +311,10 @@ def split_supernet(
     scores: dict[int, float] = {}
     for p in candidates:
         ops = np.unique(pool[:, p])
-        profiles = operator_profiles(
-            supernet, sampler, x, p, ops=ops, n_paths=n_paths, k=k, device=device, seed=seed
-        )
-        sim = profile_similarity(profiles, centred=not spectral)
+        sim = operator_similarity(
+            supernet, sampler, x, p, ops=ops, n_batches=lid_batches, centred=not spectral,
+            n_paths=n_paths, k=k, device=device, seed=seed,
+        )  # fmt: skip
         split = spectral_bipartition(sim) if spectral else best_bipartition(sim)
         if split is None:  # spectral clustering found one group only: no split here
             continue

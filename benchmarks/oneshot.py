@@ -154,9 +154,8 @@ RESPLITS = {
         "Published rule and sampling",
         SAME_WARMUP + "split as NAS-LID's code does, its sampling included (each operator's "
         "LID profile on {lid_batches} batches of 64 training images, a fresh random path for "
-        "each batch, "
-        "the plain cosine similarities averaged over the batches; two groups by spectral "
-        "clustering, the position with the highest similarity within its groups)",
+        "each batch, the plain cosine similarities averaged over the batches; two groups by "
+        "spectral clustering, the position with the highest similarity within its groups)",
         published_lid=True,
     ),
     "late-split": Resplit(

@@ -270,11 +270,11 @@ def split_supernet(
     the same for every candidate) and the position whose operators split best is split;
     with ``lid_batches`` > 1, ``x`` is cut into that many batches, each measured with paths
     of its own, and the operators' similarity averaged over them (``operator_similarity``;
-    NAS-LID's published code: 50 batches of 64 images, 1 path each). Each sub-supernet is a copy of ``supernet``
-    (inheriting its weights) sampling only the architectures of ``sampler``'s space whose
-    operator at that position is in its group; the space must be enumerable or the sampler
-    hold members. ``SplitSupernet.split_further`` splits the sub-supernets again (NAS-LID's
-    levels).
+    NAS-LID's published code: 50 batches of 64 images, 1 path each). Each sub-supernet is
+    a copy of ``supernet`` (inheriting its weights) sampling only the architectures of
+    ``sampler``'s space whose operator at that position is in its group; the space must be
+    enumerable or the sampler hold members. ``SplitSupernet.split_further`` splits the
+    sub-supernets again (NAS-LID's levels).
 
     ``criterion`` (one of ``SPLIT_CRITERIA``) says what "best" is:
 

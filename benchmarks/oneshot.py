@@ -30,8 +30,8 @@ is made here: architectures trained standalone (``lissnas.oneshot.make_ground_tr
    over the same pairs: whether a split ranks its own sub-space better, and how comparable
    its sub-supernets' estimates are.
 6. ``--phase random-split`` adds a control to the seeds already measured: NAS-LID's 1 level
-   again from the same warm-up (retrained; the run stops unless LID splits it as the row
-   records), the split's position and groups drawn at random instead
+   again from the same warm-up (read from its checkpoint, or retrained where there is
+   none; the run stops unless LID splits it as the row records), the split's position and groups drawn at random instead
    (``split_supernet(criterion="random")``): what LID's choice adds over any split.
    ``--phase spectral-split`` does the same with the split rule of NAS-LID's published code
    (``criterion="lid-spectral"``: plain cosine, spectral clustering), and
@@ -39,12 +39,18 @@ is made here: architectures trained standalone (``lissnas.oneshot.make_ground_tr
    batches of 64 images, fewer if the subset holds fewer, a fresh path for each, the
    similarities averaged). ``--phase late-split``
    splits by LID later instead, after ``--split-at`` epochs of the one-shot schedule (half
-   of ``--epochs`` by default), the 1-level schedule's remaining epochs shared by its two
+   of ``--epochs`` by default; continued from the warm-up's checkpoint), the 1-level schedule's remaining epochs shared by its two
    sub-supernets: whether the split helps once the shared weights are trained further.
 7. ``--phase align`` adds NAS-LID aligned to its warm-up to the seeds already measured:
-   the warm-up is retrained (checked as in 6) and evaluates the same architectures (its own
+   the warm-up (read or retrained, checked as in 6) evaluates the same architectures (its own
    ranking is reported too), and each sub-supernet's estimates are shifted to the warm-up's
    mean over its architectures (``align_group_means``): no more training.
+
+Each seed's NAS-LID warm-up is kept in ``--work`` as a training checkpoint
+(``warmup_<tag>_seed<s>_e<epochs>.pt``, written after every epoch): a re-split or align
+phase starts from exactly the weights the row was measured from, on any machine and without
+retraining, and an interrupted warm-up resumes. Training reproduces exactly only on the same
+machine with the same torch threads, so without the file the phase retrains and checks.
 
 ``--phase truth`` only builds the tables and ``--phase supernets`` only uses them (both in
 ``--work``), so a long run can be cut in two; ``--phase report`` only rewrites the
@@ -134,7 +140,10 @@ PUBLISHED_LID = (50, 64)
 
 
 #: the start of ``Resplit.how`` for a split of the very warm-up NAS-LID split
-SAME_WARMUP = "the 1-level schedule from the same warm-up (retrained, checked to split as before), "
+SAME_WARMUP = (
+    "the 1-level schedule from the same warm-up (read from its checkpoint or retrained, checked "
+    "to split as before), "
+)
 
 RESPLITS = {
     "random-split": Resplit(
@@ -447,8 +456,10 @@ def main() -> None:
         build_supernet,
         evaluate_archs,
         kendall_tau_by_group,
+        load_checkpoint,
         load_fashion_mnist,
         ranking_correlation,
+        save_checkpoint,
         split_supernet,
         train_supernet,
     )
@@ -494,15 +505,27 @@ def main() -> None:
     def lid_args(seed: int) -> dict:
         return dict(n_paths=2, device=args.device, seed=seed)
 
+    def warmup_path(seed: int, epochs: int) -> Path:
+        return work / f"warmup_{tag}_seed{seed}_e{epochs}.pt"
+
     def warm_up(seed: int, epochs: int):
         """NAS-LID's start: the first ``epochs`` of the one-shot schedule on the full space
-        (no annealing before the split), then LID's first split."""
+        (no annealing before the split), then LID's first split. The warm-up resumes from
+        its checkpoint (``warmup_path``; a longer one from the --warmup-epochs one), so a
+        finished one is read, not retrained."""
         warm = build_supernet("nb201", seed=seed, **net_args)
         sampler = ArchSampler(space, seed=seed)
-        train_supernet(
-            warm, sampler, train, epochs=cfg["epochs"], seed=seed,
-            max_steps=epochs * train.n_batches(cfg["supernet_batch_size"]), **common,
-        )  # fmt: skip
+        path, shorter = warmup_path(seed, epochs), warmup_path(seed, cfg["warmup_epochs"])
+        if not path.exists() and epochs > cfg["warmup_epochs"] and shorter.exists():
+            save_checkpoint(path, load_checkpoint(shorter))
+        try:
+            train_supernet(
+                warm, sampler, train, epochs=cfg["epochs"], seed=seed,
+                max_steps=epochs * train.n_batches(cfg["supernet_batch_size"]),
+                checkpoint=path, resume=path.exists(), **common,
+            )  # fmt: skip
+        except ValueError as exc:  # a checkpoint of other settings, or not one at all
+            raise SystemExit(f"{exc}; delete it to train this warm-up again") from None
         return warm, sampler, split_supernet(warm, sampler, lid_x, **lid_args(seed))
 
     def train_parts(parts, stages: list[int], seed: int, done: int) -> None:
@@ -541,17 +564,25 @@ def main() -> None:
         return path, row
 
     def warm_again(seed: int, path: Path, row: dict, then: str):
-        """NAS-LID's warm-up of seed ``seed`` retrained (with its sampler), checked to split
-        as its row records."""
-        print(f"seed {seed}: NAS-LID's warm-up again, then {then}", flush=True)
+        """NAS-LID's warm-up of seed ``seed`` (with its sampler), read from its checkpoint or
+        retrained, checked to split as its row records."""
+        saved = warmup_path(seed, cfg["warmup_epochs"])
+        read = saved.exists()
+        how = f"read from {saved.name}" if read else "retrained (no checkpoint)"
+        print(f"seed {seed}: NAS-LID's warm-up {how}, then {then}", flush=True)
         warm, sampler, first = warm_up(seed, cfg["warmup_epochs"])
         regions = first.summary()["regions"]
         if regions != row["naslid1_regions"]:
+            why = (
+                f"{saved} is not the warm-up the row was measured from (delete it to retrain)"
+                if read
+                else "the warm-up did not reproduce (an exact rerun needs the machine and the "
+                f"torch threads the row was made with; now {torch.get_num_threads()} threads)"
+            )
             raise SystemExit(
-                f"{path}: LID splits the retrained warm-up into {regions}, the row records "
-                f"{row['naslid1_regions']}: the warm-up did not reproduce (an exact rerun needs "
-                f"the torch threads the row was made with; now {torch.get_num_threads()}), so "
-                f"{then} would not start from it"
+                f"{path}: LID splits the {'read' if read else 'retrained'} warm-up into "
+                f"{regions}, the row records {row['naslid1_regions']}: {why}, so {then} would "
+                "not start from it"
             )
         return warm, sampler
 
@@ -862,8 +893,8 @@ def main() -> None:
             if r in resplits
         )
         + (
-            " Aligned (`--phase align`): the same warm-up (retrained, checked to split as "
-            "before) evaluates the same architectures, and each sub-supernet's estimates are "
+            " Aligned (`--phase align`): the same warm-up (read from its checkpoint or "
+            "retrained, checked to split as before) evaluates the same architectures, and each sub-supernet's estimates are "
             "shifted so that their mean over its architectures is the warm-up's "
             "(`lissnas.oneshot.align_group_means`): no more training, the order within each "
             "sub-space kept."

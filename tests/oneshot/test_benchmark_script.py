@@ -12,10 +12,12 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+import torch
 
 from lissnas.oneshot import (
     align_group_means,
     kendall_tau_by_group,
+    load_checkpoint,
     ranking_correlation,
     read_truth_runs,
     route_regions,
@@ -57,12 +59,30 @@ def test_oneshot_benchmark_runs_every_comparison(tmp_path, fashion_dir):
     assert "then 1 epoch for each of 4 sub-supernets" in text
     assert "BN recalibrated per architecture on 128 training images" in text  # 3 x 128 > 128
     assert row["truth_repeats"] == 2 and len(row["estimates"]["oneshot_on_full"]) == 4
+    # NAS-LID's warm-up is kept: 2 epochs of one batch (128 images, batches of 128)
+    checkpoint = tmp_path / "work" / "warmup_cpu_seed0_e2.pt"
+    assert load_checkpoint(checkpoint)["state"]["step"] == 2
 
     # the random-split control joins the measured row: same warm-up (checked), random split
     row_path = tmp_path / "work" / "rows_cpu_seed0.json"
     control = [*base, "--truth-repeats", "2", "--phase", "random-split"]
-    assert run(control).returncode == 0
+    first = run(control)
+    assert first.returncode == 0, first.stderr[-3000:]
+    assert "NAS-LID's warm-up read from warmup_cpu_seed0_e2.pt" in first.stdout
     measured = json.loads(row_path.read_text())
+    # without the checkpoint the warm-up is retrained (here: the same machine and threads,
+    # so the same weights and the same control) and kept again
+    saved = load_checkpoint(checkpoint)["model"]
+    checkpoint.unlink()
+    row_path.write_text(json.dumps(row))
+    retrained = run(control)
+    assert "NAS-LID's warm-up retrained (no checkpoint)" in retrained.stdout
+    redone = json.loads(row_path.read_text())
+    assert redone["estimates"] == measured["estimates"]
+    assert redone["random1_regions"] == measured["random1_regions"]
+    kept = load_checkpoint(checkpoint)["model"]
+    assert kept.keys() == saved.keys() and all(torch.equal(kept[k], saved[k]) for k in saved)
+    row_path.write_text(json.dumps(measured))
     assert measured["random1_on_full"]["n"] == 4 and len(measured["random1_regions"]) == 2
     assert {k: v for k, v in measured["estimates"].items() if k != "random1_on_full"} == (
         row["estimates"]
@@ -75,11 +95,22 @@ def test_oneshot_benchmark_runs_every_comparison(tmp_path, fashion_dir):
     assert "measured already" in again.stdout and json.loads(row_path.read_text()) == measured
     missing = run([*control, "--first-seed", "1"])
     assert missing.returncode != 0 and "rows_cpu_seed1.json does not exist" in missing.stderr
-    # a row whose LID split the retrained warm-up does not repeat gets no control
-    row_path.write_text(json.dumps({**row, "naslid1_regions": row["naslid1_regions"][::-1]}))
+    # a row whose LID split the warm-up does not repeat gets no control: read or retrained
+    other = {**row, "naslid1_regions": row["naslid1_regions"][::-1]}
+    row_path.write_text(json.dumps(other))
+    differs = run(control)
+    assert differs.returncode != 0 and "the read warm-up into" in differs.stderr
+    assert "warmup_cpu_seed0_e2.pt is not the warm-up the row was measured from" in differs.stderr
+    checkpoint.rename(checkpoint.with_suffix(".kept"))
     differs = run(control)
     assert differs.returncode != 0 and "the warm-up did not reproduce" in differs.stderr
-    assert "random1_on_full" not in json.loads(row_path.read_text())
+    assert json.loads(row_path.read_text()) == other
+    # a checkpoint that is not one stops the phase, naming it
+    checkpoint.write_bytes(b"not a checkpoint")
+    broken = run(control)
+    assert broken.returncode != 0 and "not a readable checkpoint" in broken.stderr
+    assert "warmup_cpu_seed0_e2.pt" in broken.stderr and "delete it to train" in broken.stderr
+    checkpoint.with_suffix(".kept").replace(checkpoint)
     row_path.write_text(json.dumps(measured))
     # the published code's rule joins it the same way, beside the random split
     published = run([*base, "--truth-repeats", "2", "--phase", "spectral-split"])
@@ -115,6 +146,8 @@ def test_oneshot_benchmark_runs_every_comparison(tmp_path, fashion_dir):
     assert later.returncode == 0, later.stderr[-3000:]
     before, row = row, json.loads(row_path.read_text())
     assert row["late1_split_at"] == 4 and row["late1_on_full"]["n"] == 4
+    # its 4 epochs continue the 2 kept, and are kept too
+    assert load_checkpoint(tmp_path / "work" / "warmup_cpu_seed0_e4.pt")["state"]["step"] == 4
     assert len(row["late1_regions"]) == 2 and row["late1_command"].endswith("late-split")
     assert {k: v for k, v in row["estimates"].items() if k != "late1_on_full"} == (
         before["estimates"]
@@ -154,7 +187,7 @@ def test_oneshot_benchmark_runs_every_comparison(tmp_path, fashion_dir):
         ]
         assert f"| {name} | {cells[0]} | {split['n_within']} | {cells[1]} | " in text
 
-    # NAS-LID's estimates aligned to its warm-up's (retrained, checked), per sub-space
+    # NAS-LID's estimates aligned to its warm-up's (read, checked), per sub-space
     aligned = run([*base, "--truth-repeats", "2", "--phase", "align"])
     assert aligned.returncode == 0, aligned.stderr[-3000:]
     before, row = row, json.loads(row_path.read_text())

@@ -169,6 +169,14 @@ def test_supernet_commands_end_to_end(tmp_path, fashion_dir):
          "--width", "4", "--depth", "1"],
     )  # fmt: skip
     assert result.exit_code == 0, result.output
+    saved = ckpt.read_bytes()
+    result = runner.invoke(  # resuming into another supernet: named, the checkpoint kept
+        app,
+        ["supernet", "train", "--checkpoint", str(ckpt), "--subset", "128", "--epochs", "1",
+         "--width", "8", "--depth", "1", "--resume"],
+    )  # fmt: skip
+    assert result.exit_code != 0 and "cannot resume with different settings" in result.output
+    assert "supernet: saved" in result.output and ckpt.read_bytes() == saved
     result = runner.invoke(
         app,
         ["supernet", "evaluate", str(ckpt), "--truth", str(truth), "--calib-subset", "128",

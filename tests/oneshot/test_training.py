@@ -53,6 +53,13 @@ def test_resume_after_interruption_reaches_the_same_state(tmp_path, tiny_train):
             net, ArchSampler(net.space, seed=1), tiny_train, epochs=3, checkpoint=checkpoint,
             resume=True, progress=False, seed=3,
         )  # fmt: skip
+    # another supernet's checkpoint is named as such, not left to fail inside torch
+    wider = build_supernet("nb201", **{**TINY, "width": 8})
+    with pytest.raises(ValueError, match=r"supernet: saved \{.*'width': 4.*now \{.*'width': 8"):
+        train_supernet(
+            wider, ArchSampler(wider.space, seed=1), tiny_train, epochs=2, checkpoint=checkpoint,
+            resume=True, progress=False, seed=3,
+        )  # fmt: skip
 
 
 def test_training_lowers_the_loss_and_bn_recalibration_sets_path_statistics(

@@ -78,8 +78,9 @@ def train_supernet(
     SGD (Nesterov) with a per-step cosine schedule over ``epochs``; epoch ``e`` visits the
     data in the permutation of ``(seed, e)``. With ``checkpoint`` the model, optimiser,
     schedule, sampler generator and step are saved (atomically) after every epoch and when
-    stopping; ``resume=True`` continues from that file, and the run ends in exactly the
-    state an uninterrupted run reaches. ``max_steps`` stops early (the state says so).
+    stopping; ``resume=True`` continues from that file (``ValueError`` if it was saved for
+    another supernet or other settings), and the run ends in exactly the state an
+    uninterrupted run reaches. ``max_steps`` stops early (the state says so).
     Runs reproduce exactly with the same seed, machine and number of torch threads; another
     thread count changes floating-point summation order, which training amplifies.
     """
@@ -110,8 +111,11 @@ def train_supernet(
         if checkpoint is None or not Path(checkpoint).exists():
             raise FileNotFoundError(f"resume=True but checkpoint {checkpoint} does not exist")
         saved = load_checkpoint(checkpoint)
+        was = {**saved["train"], "supernet": saved["supernet"]}
         changed = {
-            k: (saved["train"].get(k), v) for k, v in config.items() if saved["train"].get(k) != v
+            k: (was.get(k), v)
+            for k, v in {**config, "supernet": supernet.config}.items()
+            if was.get(k) != v
         }
         if changed:
             detail = ", ".join(f"{k}: saved {a!r}, now {b!r}" for k, (a, b) in changed.items())

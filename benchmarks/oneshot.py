@@ -30,19 +30,19 @@ is made here: architectures trained standalone (``lissnas.oneshot.make_ground_tr
    over the same pairs: whether a split ranks its own sub-space better, and how comparable
    its sub-supernets' estimates are.
 6. ``--phase random-split`` adds a control to the seeds already measured: NAS-LID's 1 level
-   again from the same warm-up (read from its checkpoint, or retrained where there is
-   none; the run stops unless LID splits it as the row records), the split's position and groups drawn at random instead
-   (``split_supernet(criterion="random")``): what LID's choice adds over any split.
-   ``--phase spectral-split`` does the same with the split rule of NAS-LID's published code
-   (``criterion="lid-spectral"``: plain cosine, spectral clustering), and
-   ``--phase published-split`` with that rule and the code's sampling of LID too (50
-   batches of 64 images, fewer if the subset holds fewer, a fresh path for each, the
-   similarities averaged). ``--phase late-split``
-   splits by LID later instead, after ``--split-at`` epochs of the one-shot schedule (half
-   of ``--epochs`` by default; continued from the warm-up's checkpoint), the 1-level schedule's remaining epochs shared by its two
+   again from the same warm-up (read from its checkpoint, or retrained where there is none;
+   the run stops unless LID splits it as the row records), the split's position and groups
+   drawn at random instead (``split_supernet(criterion="random")``): what LID's choice adds
+   over any split. ``--phase spectral-split`` does the same with the split rule of NAS-LID's
+   published code (``criterion="lid-spectral"``: plain cosine, spectral clustering), and
+   ``--phase published-split`` with that rule and the code's sampling of LID too (50 batches
+   of 64 images, fewer if the subset holds fewer, a fresh path for each, the similarities
+   averaged). ``--phase late-split`` splits by LID later instead, after ``--split-at``
+   epochs of the one-shot schedule (half of ``--epochs`` by default; continued from the
+   warm-up's checkpoint), the 1-level schedule's remaining epochs shared by its two
    sub-supernets: whether the split helps once the shared weights are trained further.
-7. ``--phase align`` adds NAS-LID aligned to its warm-up to the seeds already measured:
-   the warm-up (read or retrained, checked as in 6) evaluates the same architectures (its own
+7. ``--phase align`` adds NAS-LID aligned to its warm-up to the seeds already measured: the
+   warm-up (read or retrained, checked as in 6) evaluates the same architectures (its own
    ranking is reported too), and each sub-supernet's estimates are shifted to the warm-up's
    mean over its architectures (``align_group_means``): no more training.
 
@@ -861,7 +861,8 @@ def main() -> None:
         f"trained standalone {cfg['truth_repeats']} time{'s' * (cfg['truth_repeats'] > 1)} "
         f"(seeds 0..{cfg['truth_repeats'] - 1}, "
         f"common to all architectures) for {cfg['truth_epochs']} epochs each, accuracy the "
-        f"mean of the runs (`lissnas supernet groundtruth --repeats`); standalone accuracy range {acc_s.min():.1f}-{acc_s.max():.1f} (members), "
+        "mean of the runs (`lissnas supernet groundtruth --repeats`); standalone accuracy "
+        f"range {acc_s.min():.1f}-{acc_s.max():.1f} (members), "
         f"{acc_f.min():.1f}-{acc_f.max():.1f} (uniform)."
         + "".join(
             f" Seed{'s' * (len(seeds) > 1)} {', '.join(map(str, seeds))} "
@@ -874,8 +875,9 @@ def main() -> None:
         f"expected to rank much better): members {agreement(runs_s)}; uniform "
         f"{agreement(runs_f)}.",
         "",
-        f"Supernets: {cfg['epochs']} epochs each, batch {cfg['supernet_batch_size']}, SGD {cfg['lr']} cosine; "
-        f"BN recalibrated per architecture on {calib_images} training images. NAS-LID: {cfg['warmup_epochs']} warm-up epochs on "
+        f"Supernets: {cfg['epochs']} epochs each, batch {cfg['supernet_batch_size']}, "
+        f"SGD {cfg['lr']} cosine; BN recalibrated per architecture on {calib_images} training "
+        f"images. NAS-LID: {cfg['warmup_epochs']} warm-up epochs on "
         "the full space (the one-shot supernet's schedule, cut there), split by LID (k=20, "
         "256 images, 2 paths per operator), then the sub-supernets trained in turn, each "
         "from the learning rate one-shot has reached and annealed to 0; "
@@ -894,8 +896,9 @@ def main() -> None:
         )
         + (
             " Aligned (`--phase align`): the same warm-up (read from its checkpoint or "
-            "retrained, checked to split as before) evaluates the same architectures, and each sub-supernet's estimates are "
-            "shifted so that their mean over its architectures is the warm-up's "
+            "retrained, checked to split as before) evaluates the same architectures, and "
+            "each sub-supernet's estimates are shifted so that their mean over its "
+            "architectures is the warm-up's "
             "(`lissnas.oneshot.align_group_means`): no more training, the order within each "
             "sub-space kept."
             if align_seconds is not None

@@ -573,12 +573,16 @@ def main() -> None:
         warm, sampler, first = warm_up(seed, cfg["warmup_epochs"])
         regions = first.summary()["regions"]
         if regions != row["naslid1_regions"]:
+            threads = torch.get_num_threads()
             why = (
                 f"{saved} is not the warm-up the row was measured from (delete it to retrain)"
                 if read
                 else "the warm-up did not reproduce (an exact rerun needs the machine and the "
-                f"torch threads the row was made with; now {torch.get_num_threads()} threads)"
+                f"torch threads the row was made with; now {threads} "
+                f"thread{'s' * (threads != 1)}; its checkpoint is not kept)"
             )
+            if not read:  # keep only the warm-ups rows were measured from
+                saved.unlink()
             raise SystemExit(
                 f"{path}: LID splits the {'read' if read else 'retrained'} warm-up into "
                 f"{regions}, the row records {row['naslid1_regions']}: {why}, so {then} would "

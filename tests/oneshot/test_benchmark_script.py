@@ -104,6 +104,7 @@ def test_oneshot_benchmark_runs_every_comparison(tmp_path, fashion_dir):
     checkpoint.rename(checkpoint.with_suffix(".kept"))
     differs = run(control)
     assert differs.returncode != 0 and "the warm-up did not reproduce" in differs.stderr
+    assert "its checkpoint is not kept" in differs.stderr and not checkpoint.exists()
     assert json.loads(row_path.read_text()) == other
     # a checkpoint that is not one stops the phase, naming it
     checkpoint.write_bytes(b"not a checkpoint")

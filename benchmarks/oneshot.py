@@ -22,7 +22,10 @@ is made here: architectures trained standalone (``lissnas.oneshot.make_ground_tr
 4. Target 2, per seed: NAS-LID: ``--warmup-epochs`` of the one-shot schedule on the full
    space, split by the operators' LID once (2 sub-supernets) or twice (4), the remaining
    epochs shared by the sub-supernets; against the full-space supernet of step 3 (same
-   total epochs); Kendall tau over table F.
+   total epochs); Kendall tau over table F. ``--naslid-only`` measures target 2 alone, at
+   less cost for long schedules: NAS-LID's 1 level, and the one-shot supernet continued
+   from NAS-LID's warm-up (the start of its own schedule, so the same supernet); no
+   shrunk-space supernet, no second level.
 5. Each seed's estimates are kept beside its taus (``rows_<tag>_seed<s>.json``), and the
    report ranks them against the mean of the first 1, 2, ... runs of the tables too: how far
    the truth's noise holds the taus down, and splits each split's tau into the pairs one
@@ -402,6 +405,13 @@ def make_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--first-seed", type=int, default=0, help="seeds first..first+seeds-1")
     parser.add_argument(
+        "--naslid-only",
+        action="store_true",
+        help="--phase supernets: target 2 only, at less cost for long schedules: NAS-LID's "
+        "1 level, and the one-shot supernet continued from its warm-up (no shrunk-space "
+        "supernet, no 2nd level)",
+    )
+    parser.add_argument(
         "--split-at",
         type=int,
         default=None,
@@ -422,6 +432,10 @@ def main() -> None:
     cfg.update(device=args.device, workers=args.workers, data_root=args.data_root)
     resplit = RESPLITS.get(args.phase)
     later = resplit is not None and resplit.later
+    if args.naslid_only and args.phase not in ("all", "supernets"):
+        parser.error(
+            f"--naslid-only is read by --phase supernets (or all) only, not --phase {args.phase}"
+        )
     if args.split_at is not None and not later:
         parser.error(f"--split-at is read by --phase late-split only, not --phase {args.phase}")
     split_at = cfg["warmup_epochs"]  # where a re-split phase splits
@@ -650,30 +664,33 @@ def main() -> None:
         )
     for seed in seeds if args.phase in ("all", "supernets") else ():
         started = time.perf_counter()
-        print(f"seed {seed}: supernets on the full and the shrunk space", flush=True)
-        full = build_supernet("nb201", seed=seed, **net_args)
-        train_supernet(
-            full, ArchSampler(space, seed=seed), train, epochs=cfg["epochs"], seed=seed, **common
-        )
-        shrunk = build_supernet("nb201", seed=seed, **net_args)
-        train_supernet(
-            shrunk,
-            ArchSampler(space, members, seed=seed),
-            train,
-            epochs=cfg["epochs"],
-            seed=seed,
-            **common,
-        )
-        estimates = {
-            "full_on_shrunk": evaluate_archs(full, archs_s, train, val, **evaluation),
-            "shrunk_on_shrunk": evaluate_archs(shrunk, archs_s, train, val, **evaluation),
-            "oneshot_on_full": evaluate_archs(full, archs_f, train, val, **evaluation),
-        }
-
-        print(f"seed {seed}: NAS-LID", flush=True)
-        first = warm_up(seed, cfg["warmup_epochs"])[2]  # the same first split for all levels
+        if args.naslid_only:
+            print(f"seed {seed}: NAS-LID's warm-up, continued to the one-shot supernet", flush=True)
+            first = warm_up(seed, cfg["warmup_epochs"])[2]
+            # the one-shot schedule past the warm-up it shares (from a copy of its checkpoint)
+            full = warm_up(seed, cfg["epochs"])[0]
+            estimates = {"oneshot_on_full": evaluate_archs(full, archs_f, train, val, **evaluation)}
+        else:
+            print(f"seed {seed}: supernets on the full and the shrunk space", flush=True)
+            full = build_supernet("nb201", seed=seed, **net_args)
+            train_supernet(
+                full, ArchSampler(space, seed=seed), train, epochs=cfg["epochs"], seed=seed,
+                **common,
+            )  # fmt: skip
+            shrunk = build_supernet("nb201", seed=seed, **net_args)
+            train_supernet(
+                shrunk, ArchSampler(space, members, seed=seed), train, epochs=cfg["epochs"],
+                seed=seed, **common,
+            )  # fmt: skip
+            estimates = {
+                "full_on_shrunk": evaluate_archs(full, archs_s, train, val, **evaluation),
+                "shrunk_on_shrunk": evaluate_archs(shrunk, archs_s, train, val, **evaluation),
+                "oneshot_on_full": evaluate_archs(full, archs_f, train, val, **evaluation),
+            }
+            print(f"seed {seed}: NAS-LID", flush=True)
+            first = warm_up(seed, cfg["warmup_epochs"])[2]  # the same first split for all levels
         regions = {}
-        for levels, stages in schedules.items():
+        for levels, stages in list(schedules.items())[: 1 if args.naslid_only else None]:
             parts = copy.deepcopy(first)
             train_parts(parts, stages, seed, cfg["warmup_epochs"])
             estimates[f"naslid{levels}_on_full"] = parts.evaluate(archs_f, train, val, **evaluation)
@@ -891,8 +908,9 @@ def main() -> None:
                 f"{e} epoch{'s' * (e != 1)} for each of {2**i}" for i, e in enumerate(st, 1)
             )
             for levels, st in schedules.items()
+            if f"naslid{levels}_on_full" in measured_keys
         )
-        + f" sub-supernets; {len(rows)} seeds."
+        + f" sub-supernets; {len(rows)} seed{'s' * (len(rows) != 1)}."
         + "".join(
             f" {r.heading} (`--phase {phase}`): {how(r)}."
             for phase, r in RESPLITS.items()
@@ -919,9 +937,15 @@ def main() -> None:
         "",
         *by_runs(),
         *by_subspace(),
-        "Spearman: full {} / shrunk {} on members; one-shot {} / NAS-LID {} on uniform".format(
-            stat("full_on_shrunk", "spearman"),
-            stat("shrunk_on_shrunk", "spearman"),
+        "Spearman: "
+        + (
+            "full {} / shrunk {} on members; ".format(
+                stat("full_on_shrunk", "spearman"), stat("shrunk_on_shrunk", "spearman")
+            )
+            if "shrunk_on_shrunk" in measured_keys
+            else ""
+        )
+        + "one-shot {} / NAS-LID {} on uniform".format(
             stat("oneshot_on_full", "spearman"),
             " / ".join(
                 stat(k, "spearman")

@@ -63,6 +63,27 @@ def test_oneshot_benchmark_runs_every_comparison(tmp_path, fashion_dir):
     checkpoint = tmp_path / "work" / "warmup_cpu_seed0_e2.pt"
     assert load_checkpoint(checkpoint)["state"]["step"] == 2
 
+    # target 2 alone: the one-shot supernet continues NAS-LID's warm-up, which is the start
+    # of the one-shot schedule, so both rank exactly as in the full run
+    alone_out = tmp_path / "naslid_only.md"
+    only = [*base, "--truth-repeats", "2", "--tag", "only", "--naslid-only"]
+    only += ["--out", str(alone_out)]
+    alone = run(only)
+    assert alone.returncode == 0, alone.stderr[-3000:]
+    alone_row = json.loads((tmp_path / "work" / "rows_only_seed0.json").read_text())
+    assert alone_row["estimates"] == {
+        k: row["estimates"][k] for k in ("oneshot_on_full", "naslid1_on_full")
+    }
+    assert alone_row["naslid1_regions"] == row["naslid1_regions"]
+    assert load_checkpoint(tmp_path / "work" / "warmup_only_seed0_e8.pt")["state"]["step"] == 8
+    text = alone_out.read_text()
+    assert "1 level: 3 epochs for each of 2 sub-supernets; 1 seed." in text
+    assert "same members" not in text and "2 levels" not in text
+    assert "Spearman: one-shot " in text
+    elsewhere = run([*only, "--phase", "report"])
+    assert elsewhere.returncode == 2
+    assert "--naslid-only is read by --phase supernets (or all) only" in elsewhere.stderr
+
     # the random-split control joins the measured row: same warm-up (checked), random split
     row_path = tmp_path / "work" / "rows_cpu_seed0.json"
     control = [*base, "--truth-repeats", "2", "--phase", "random-split"]

@@ -449,6 +449,8 @@ def main() -> None:
     # NAS-LID's schedules after the warm-up, and the 1-level one a re-split phase trains after
     # split_at: a remainder that fits none stops here, before anything loads or trains
     schedules = {} if args.phase == "truth" else lid_stages(cfg["epochs"] - cfg["warmup_epochs"])
+    if args.naslid_only:
+        schedules = {1: schedules[1]}
     resplit_stages = None
     if later:
         resplit_stages = lid_stages(cfg["epochs"] - split_at, "--split-at")[1]
@@ -522,11 +524,10 @@ def main() -> None:
     def warmup_path(seed: int, epochs: int) -> Path:
         return work / f"warmup_{tag}_seed{seed}_e{epochs}.pt"
 
-    def warm_up(seed: int, epochs: int):
-        """NAS-LID's start: the first ``epochs`` of the one-shot schedule on the full space
-        (no annealing before the split), then LID's first split. The warm-up resumes from
-        its checkpoint (``warmup_path``; a longer one from the --warmup-epochs one), so a
-        finished one is read, not retrained."""
+    def schedule_start(seed: int, epochs: int):
+        """The full-space supernet (with its sampler) after the first ``epochs`` of the
+        one-shot schedule, resumed from its checkpoint (``warmup_path``; a longer one from
+        the --warmup-epochs one), so a finished one is read, not retrained."""
         warm = build_supernet("nb201", seed=seed, **net_args)
         sampler = ArchSampler(space, seed=seed)
         path, shorter = warmup_path(seed, epochs), warmup_path(seed, cfg["warmup_epochs"])
@@ -540,6 +541,12 @@ def main() -> None:
             )  # fmt: skip
         except ValueError as exc:  # a checkpoint of other settings, or not one at all
             raise SystemExit(f"{exc}; delete it to train this warm-up again") from None
+        return warm, sampler
+
+    def warm_up(seed: int, epochs: int):
+        """NAS-LID's start: ``schedule_start`` (no annealing before the split), then LID's
+        first split."""
+        warm, sampler = schedule_start(seed, epochs)
         return warm, sampler, split_supernet(warm, sampler, lid_x, **lid_args(seed))
 
     def train_parts(parts, stages: list[int], seed: int, done: int) -> None:
@@ -668,7 +675,7 @@ def main() -> None:
             print(f"seed {seed}: NAS-LID's warm-up, continued to the one-shot supernet", flush=True)
             first = warm_up(seed, cfg["warmup_epochs"])[2]
             # the one-shot schedule past the warm-up it shares (from a copy of its checkpoint)
-            full = warm_up(seed, cfg["epochs"])[0]
+            full = schedule_start(seed, cfg["epochs"])[0]
             estimates = {"oneshot_on_full": evaluate_archs(full, archs_f, train, val, **evaluation)}
         else:
             print(f"seed {seed}: supernets on the full and the shrunk space", flush=True)
@@ -690,7 +697,7 @@ def main() -> None:
             print(f"seed {seed}: NAS-LID", flush=True)
             first = warm_up(seed, cfg["warmup_epochs"])[2]  # the same first split for all levels
         regions = {}
-        for levels, stages in list(schedules.items())[: 1 if args.naslid_only else None]:
+        for levels, stages in schedules.items():
             parts = copy.deepcopy(first)
             train_parts(parts, stages, seed, cfg["warmup_epochs"])
             estimates[f"naslid{levels}_on_full"] = parts.evaluate(archs_f, train, val, **evaluation)

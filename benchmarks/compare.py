@@ -89,7 +89,8 @@ def main() -> None:
         "# LISSNAS vs baselines and ablations",
         "",
         f"Command: `LISSNAS_DATA_DIR=../shared/data python benchmarks/compare.py --seeds "
-        f"{args.seeds}{' --skip-downstream' if args.skip_downstream else ''}` (also writes `{Path(args.out).with_suffix('.json')}`). Every method: "
+        f"{args.seeds}{' --skip-downstream' if args.skip_downstream else ''}` (also writes "
+        f"`{Path(args.out).with_suffix('.json')}`). Every method: "
         f"ground-truth budget {args.gt_budget}, target size {args.target_size} (operator-pruning "
         "methods stop at the first product space of at most that many architectures, hence "
         "smaller sizes), the default XGBoost predictor, seeds 0.."
@@ -116,9 +117,10 @@ def main() -> None:
             if math.isfinite(ratio)
             else f"full-space medians all > {result.search_budget}; LISSNAS + local: {ours:.0f}"
         )
+        params = _downstream_params(result.shrink_gt_budget)
         lines += [
             f"LISSNAS `gt_budget={result.shrink_gt_budget}`"
-            f"{', ' + str(_downstream_params(result.shrink_gt_budget)) if _downstream_params(result.shrink_gt_budget) else ''}"
+            f"{', ' + str(params) if params else ''}"
             f" then local search in its members: median {ours:.0f} vs best full-space "
             f"median {'> ' + str(result.search_budget) if math.isinf(full) else f'{full:.0f}'}: "
             f"{verdict}.",

@@ -51,7 +51,8 @@ def main() -> None:
         "| what | median seconds |",
         "|---|---|",
         f"| `evaluate_result` in process (5 runs) | {statistics.median(in_process):.3f} |",
-        f"| `lissnas evaluate RESULT --json`, subprocess incl. start-up (3 runs) | {statistics.median(cli):.2f} |",
+        "| `lissnas evaluate RESULT --json`, subprocess incl. start-up (3 runs) | "
+        f"{statistics.median(cli):.2f} |",
     ]
     print("\n".join(lines))
     write_markdown("results/evaluate_speed.md", lines)

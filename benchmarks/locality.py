@@ -21,7 +21,8 @@ def main() -> None:
     lines = [
         "# Locality",
         "",
-        f"Command: `LISSNAS_DATA_DIR=../shared/data python benchmarks/locality.py --samples {args.samples}`. "
+        "Command: `LISSNAS_DATA_DIR=../shared/data python benchmarks/locality.py "
+        f"--samples {args.samples}`. "
         "RWA: Pearson correlation of the metric between x_t and x_{t+lag} along 20 random walks "
         "of 100 single edits (seed 0). AAD: mean |f(a) - f(b)| over random pairs at edit "
         f"distance exactly d ({args.samples} tries per distance and change type; pairs kept in "
@@ -30,7 +31,8 @@ def main() -> None:
         "NAS-Bench-Macro one type. A space preserves locality when AAD (all types) rises with "
         "distance and RWA falls with lag.",
         "",
-        "| benchmark | RWA lag 1 | lag 2 | lag 3 | lag 4 | lag 5 | AAD d=1 | AAD d=2 | AAD d=3 | preserves locality |",
+        "| benchmark | RWA lag 1 | lag 2 | lag 3 | lag 4 | lag 5 | AAD d=1 | AAD d=2 | AAD d=3 "
+        "| preserves locality |",
         "|---|---|---|---|---|---|---|---|---|---|",
     ]
     for name in BENCHMARKS:

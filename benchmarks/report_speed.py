@@ -73,13 +73,16 @@ def main() -> None:
     lines = [
         "# Report speed",
         "",
-        "Command: `LISSNAS_DATA_DIR=../shared/data python benchmarks/report_speed.py` (two 200-member "
-        "results on nb201-cifar10-test plus a locality plot; 5 figures; target: render under 5 s).",
+        "Command: `LISSNAS_DATA_DIR=../shared/data python benchmarks/report_speed.py` "
+        "(two 200-member results on nb201-cifar10-test plus a locality plot; 5 figures; "
+        "target: render under 5 s).",
         "",
         "| what | median seconds |",
         "|---|---|",
-        f"| build and write the HTML ({size_mb:.1f} MB, plotly inlined) | {statistics.median(build):.2f} |",
-        f"| render in headless Chromium until every figure is drawn (start-up included) | {statistics.median(render):.2f} |",
+        f"| build and write the HTML ({size_mb:.1f} MB, plotly inlined) | "
+        f"{statistics.median(build):.2f} |",
+        "| render in headless Chromium until every figure is drawn (start-up included) | "
+        f"{statistics.median(render):.2f} |",
     ]
     print("\n".join(lines))
     write_markdown("results/report_speed.md", lines)

@@ -102,12 +102,14 @@ def main() -> None:
         "| quantity | value | target |",
         "|---|---|---|",
         f"| `{' '.join(command[:-2])}` wall time, start-up included | {wall:.1f} s | < 300 s |",
-        f"| peak resident memory of that process | {peak_gib:.2f} GiB ({peak_gib * gib / 2**20:.0f} MiB) | < 4 GiB |",
+        f"| peak resident memory of that process | {peak_gib:.2f} GiB "
+        f"({peak_gib * gib / 2**20:.0f} MiB) | < 4 GiB |",
         f"| members | {len(result.members):,} | {args.target_size:,} |",
         f"| iterations | {len(result.history) - 1} | |",
         f"| ground-truth queries | {result.gt_queries} | |",
         f"| predictor rows scored | {n_rows:,} | |",
-        f"| end-to-end rows per second (generate, canonicalise, de-duplicate, encode, score) | {e2e:,.0f} | |",
+        "| end-to-end rows per second (generate, canonicalise, de-duplicate, encode, score) | "
+        f"{e2e:,.0f} | |",
         f"| raw predictor rows per second (pre-encoded, batches of {batch:,}) | {raw:,.0f} | |",
         f"| end-to-end / raw | {e2e / raw:.0%} | >= 50 % |",
         "",
@@ -115,8 +117,10 @@ def main() -> None:
         "",
         "| set | mean accuracy (%) | max | share >= uniform 90th percentile |",
         "|---|---|---|---|",
-        f"| uniform sample ({len(uniform_acc):,}) | {uniform_acc.mean():.3f} | {uniform_acc.max():.3f} | {(uniform_acc >= good).mean():.1%} |",
-        f"| LISSNAS members ({len(member_acc):,}) | {member_acc.mean():.3f} | {member_acc.max():.3f} | {(member_acc >= good).mean():.1%} |",
+        f"| uniform sample ({len(uniform_acc):,}) | {uniform_acc.mean():.3f} | "
+        f"{uniform_acc.max():.3f} | {(uniform_acc >= good).mean():.1%} |",
+        f"| LISSNAS members ({len(member_acc):,}) | {member_acc.mean():.3f} | "
+        f"{member_acc.max():.3f} | {(member_acc >= good).mean():.1%} |",
         "",
         f"Surrogate vs the {len(truth)} trained cells of NASLib's `zc_nasbench301.json` "
         f"(validation accuracy): Kendall tau {tau:.3f}, Spearman {rho:.3f}.",

@@ -24,7 +24,8 @@ def main() -> None:
     lines = [
         "# Black-box search on the full space",
         "",
-        f"Command: `LISSNAS_DATA_DIR=../shared/data python benchmarks/search_full_space.py --seeds {args.seeds}`. "
+        "Command: `LISSNAS_DATA_DIR=../shared/data python benchmarks/search_full_space.py "
+        f"--seeds {args.seeds}`. "
         f"Ground-truth queries (distinct architectures, isomorphism classes) until the best-so-far "
         f"reaches the global best; budget {args.budget}; seeds 0..{args.seeds - 1}. Runs that "
         "never reach it count as > budget (the median is then a lower bound, marked >). "

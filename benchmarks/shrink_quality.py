@@ -91,7 +91,8 @@ def _opt(value: float) -> str:
 
 def fmt(stats: dict[str, float]) -> str:
     return (
-        f"{stats['full']:,} | {stats['size']:.0f} [{stats['size_min']:.0f}, {stats['size_max']:.0f}] | "
+        f"{stats['full']:,} | "
+        f"{stats['size']:.0f} [{stats['size_min']:.0f}, {stats['size_max']:.0f}] | "
         f"{stats['reduction']:.1f}x | {stats['ogr']:.3f} ± {stats['ogr_std']:.3f} | "
         f"{stats['best']}/{stats['seeds']} | {stats['full_mean']:.2f} → {stats['true_mean']:.2f} | "
         f"{stats['p_good_full']:.2f} → {stats['p_good']:.2f} | {stats['shrink_index']:.3f} | "
@@ -101,7 +102,8 @@ def fmt(stats: dict[str, float]) -> str:
 
 
 HEADER = (
-    "| benchmark | method | full size | shrunk size (mean [min, max]) | reduction | oracle-gap ratio "
+    "| benchmark | method | full size | shrunk size (mean [min, max]) | reduction "
+    "| oracle-gap ratio "
     "| global best kept | true mean (full → shrunk) | P(good) (full → shrunk) | shrink index "
     "| FLOPs coverage | Pareto retention | GT queries | seconds/run |\n|" + "---|" * 14
 )
@@ -115,9 +117,11 @@ def main() -> None:
     lines = [
         "# Shrink quality",
         "",
-        f"Command: `LISSNAS_DATA_DIR=../shared/data python benchmarks/shrink_quality.py --seeds {args.seeds}`. "
+        "Command: `LISSNAS_DATA_DIR=../shared/data python benchmarks/shrink_quality.py "
+        f"--seeds {args.seeds}`. "
         f"Ground-truth budget 200 queries, seeds 0..{args.seeds - 1}, sizes counted in "
-        "isomorphism classes; oracle-gap ratio = (mean(S') - mean(S)) / (mean(top-|S'| of S) - mean(S)). "
+        "isomorphism classes; oracle-gap ratio = "
+        "(mean(S') - mean(S)) / (mean(top-|S'| of S) - mean(S)). "
         "`default` is `LISSNAS()`, `paper` is `LISSNAS.paper()` (the paper's literal loop: all "
         "ground truth up front, top 10 % as seeds, every neighbour within 1/3 of the maximum "
         "edit distance kept), `flops_bins=10` is the default with seeds stratified over 10 FLOPs "

@@ -15,7 +15,9 @@ if TYPE_CHECKING:
     from lissnas.oneshot import ArchSampler, ImageData, Supernet
 
 supernet_app = typer.Typer(
-    help="One-shot NAS on a (shrunk) space: train, evaluate, search, split (NAS-LID), ground truth.",
+    help=(
+        "One-shot NAS on a (shrunk) space: train, evaluate, search, split (NAS-LID), ground truth."
+    ),
     no_args_is_help=True,
 )
 console = Console()

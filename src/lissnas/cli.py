@@ -409,7 +409,8 @@ def search(
             result, source = _load_result(space, data_dir)
             if result.benchmark != benchmark:
                 raise ValueError(
-                    f"--space {space} was shrunk on {result.benchmark!r}, not on --benchmark {benchmark!r}"
+                    f"--space {space} was shrunk on {result.benchmark!r}, "
+                    f"not on --benchmark {benchmark!r}"
                 )
             members = result.architectures(source.space)
             initial = (source.space.from_strings(result.queried), result.queried_values)

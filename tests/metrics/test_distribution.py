@@ -40,7 +40,8 @@ def test_error_edf_default_grid() -> None:
 
 
 def test_error_edf_on_given_grid() -> None:
-    # F(0) = 0, F(1.5) = 1/4, F(2) = 3/4 (right-continuous), F(10) = 1; the grid comes back as given.
+    # F(0) = 0, F(1.5) = 1/4, F(2) = 3/4 (right-continuous), F(10) = 1;
+    # the grid comes back as given.
     grid, edf = error_edf([3.0, 1.0, 2.0, 2.0], grid=[10.0, 0.0, 1.5, 2.0])
     np.testing.assert_array_equal(grid, [10.0, 0.0, 1.5, 2.0])
     np.testing.assert_allclose(edf, [1.0, 0.0, 0.25, 0.75])

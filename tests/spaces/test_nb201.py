@@ -38,7 +38,10 @@ def test_classes_match_official_unique_strings(data_dir) -> None:
 
 
 def test_official_string_round_trip() -> None:
-    text = "|nor_conv_3x3~0|+|nor_conv_3x3~0|avg_pool_3x3~1|+|skip_connect~0|nor_conv_3x3~1|skip_connect~2|"
+    text = (
+        "|nor_conv_3x3~0|+|nor_conv_3x3~0|avg_pool_3x3~1|"
+        "+|skip_connect~0|nor_conv_3x3~1|skip_connect~2|"
+    )
     arch = SPACE.from_string(text)
     assert arch.tolist() == [3, 3, 4, 1, 3, 1]
     assert SPACE.to_string(arch) == text

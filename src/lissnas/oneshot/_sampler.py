@@ -42,7 +42,8 @@ class ArchSampler:
             result = ShrinkResult.load(result)
         if result.space != space.name:
             raise ValueError(
-                f"the shrink result is over space {result.space!r}, the supernet's is {space.name!r}"
+                f"the shrink result is over space {result.space!r}, "
+                f"the supernet's is {space.name!r}"
             )
         return cls(space, result.architectures(space), seed)
 

@@ -118,7 +118,8 @@ def build_report(
     members = [space.canonical(r.architectures(space)) for r in results]
     if table is None:
         notes.append(
-            "The benchmark has no complete ground-truth table: EDF, scatter and true-accuracy curves are omitted."
+            "The benchmark has no complete ground-truth table: EDF, scatter and true-accuracy "
+            "curves are omitted."
         )
     else:
         archs, values = table

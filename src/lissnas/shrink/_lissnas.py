@@ -41,11 +41,11 @@ class LISSNAS(Shrinker):
     3. Candidates A_t = seeds + their neighbours within edit distance ``radius`` (all, or
        ``neighbors_per_seed`` sampled per seed; in spaces too large to enumerate the
        default samples ``2 * max(|A_{t-1}|, min_size) / n_seeds`` per seed with the space's
-       vectorised ``sample_neighbors``, so nothing is ever enumerated). With ``neighbor_filter="seed-threshold"``
-       only the candidates scoring at least the weakest seed are kept, and never more than
-       |A_{t-1}| (the space shrinks every iteration, the paper's condition 1 of effective
-       shrinkage) nor fewer than ``min_size`` (the best candidates fill up); ``"none"`` keeps
-       all (the paper's literal loop).
+       vectorised ``sample_neighbors``, so nothing is ever enumerated). With
+       ``neighbor_filter="seed-threshold"`` only the candidates scoring at least the weakest
+       seed are kept, and never more than |A_{t-1}| (the space shrinks every iteration, the
+       paper's condition 1 of effective shrinkage) nor fewer than ``min_size`` (the best
+       candidates fill up); ``"none"`` keeps all (the paper's literal loop).
     4. Active ground truth: each iteration queries the ``gt_per_iteration`` best unqueried
        candidates and refits the predictor.
     5. If the mean score of A_t (re-scored with the current predictor, as is A_{t-1}) rose

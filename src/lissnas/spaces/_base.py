@@ -186,7 +186,10 @@ class SearchSpace(ABC):
 
     # -- cost ---------------------------------------------------------------------------
     def flops(self, archs: np.ndarray) -> np.ndarray:
-        """FLOPs (millions of multiply-adds) per architecture; ``NotImplementedError`` if unknown."""
+        """FLOPs (millions of multiply-adds) per architecture.
+
+        ``NotImplementedError`` where the space does not define them.
+        """
         raise NotImplementedError(f"{self.name} does not define FLOPs")
 
     def params(self, archs: np.ndarray) -> np.ndarray:

@@ -97,7 +97,8 @@ class ChoiceSpace(SearchSpace):
         return cost if callable(cost) else per_arch_table(self, what, cost, "architecture")
 
     def __repr__(self) -> str:
-        return f"{type(self).__name__}(name={self.name!r}, cardinalities={self.cardinalities.tolist()})"
+        cardinalities = self.cardinalities.tolist()
+        return f"{type(self).__name__}(name={self.name!r}, cardinalities={cardinalities})"
 
     # -- size ---------------------------------------------------------------------------
     @property

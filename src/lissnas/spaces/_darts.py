@@ -393,7 +393,8 @@ class DARTSSpace(SearchSpace):
                     )
                 if not 0 <= op < _N_OPS:
                     raise ValueError(
-                        f"{where}: op code {op} in the {DARTS_CELLS[c]} cell, expected 0..{_N_OPS - 1}"
+                        f"{where}: op code {op} in the {DARTS_CELLS[c]} cell, "
+                        f"expected 0..{_N_OPS - 1}"
                     )
                 inputs[0, c, k, s], ops[0, c, k, s] = source, op
             same = inputs[0, c, :, 0] == inputs[0, c, :, 1]

@@ -61,7 +61,10 @@ class CellSpace(ChoiceSpace):
         self._targets = sorted({j for _, j in self.edges})
 
     def __repr__(self) -> str:
-        return f"CellSpace(name={self.name!r}, nodes={self.n_nodes}, ops={list(self.ops)}, edges={len(self.edges)})"
+        return (
+            f"CellSpace(name={self.name!r}, nodes={self.n_nodes}, ops={list(self.ops)}, "
+            f"edges={len(self.edges)})"
+        )
 
     def to_string(self, arch: np.ndarray | Sequence[int]) -> str:
         x = self.validate(arch)[0]
@@ -270,7 +273,8 @@ def _build(doc: Any, where: _Where) -> SearchSpace:
     if unknown:
         raise where.error(
             (unknown[0],),
-            f"unknown field {unknown[0]!r} for type {kind} (expected {sorted(required | optional)})",
+            f"unknown field {unknown[0]!r} for type {kind} "
+            f"(expected {sorted(required | optional)})",
         )
     missing = sorted(required - set(doc))
     if missing:

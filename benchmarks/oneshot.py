@@ -31,7 +31,9 @@ is made here: architectures trained standalone (``lissnas.oneshot.make_ground_tr
    the truth's noise holds the taus down, and splits each split's tau into the pairs one
    sub-supernet ranks (within a sub-space) and the pairs two do (across), beside one-shot's
    over the same pairs: whether a split ranks its own sub-space better, and how comparable
-   its sub-supernets' estimates are.
+   its sub-supernets' estimates are. Each comparison is also paired by seed
+   (``lissnas.metrics.paired_comparison``): the seeds it wins and loses, and the Wilcoxon
+   signed-rank p over them.
 6. ``--phase random-split`` adds a control to the seeds already measured: NAS-LID's 1 level
    again from the same warm-up (read from its checkpoint, or retrained where there is none;
    the run stops unless LID splits it as the row records), the split's position and groups
@@ -465,6 +467,7 @@ def main() -> None:
 
     import torch
 
+    from lissnas.metrics import paired_comparison
     from lissnas.oneshot import (
         CALIB_BATCH_SIZE,
         ArchSampler,
@@ -862,6 +865,49 @@ def main() -> None:
             out.append(f"| {SPLIT_NAMES[key]} | " + " | ".join(cells) + " |")
         return [*out, ""]
 
+    def paired() -> list[str]:
+        """Each split's Kendall tau paired by seed with one-shot's, and the shrunk-space
+        supernet's with the full-space one's (``paired_comparison``), where measured."""
+        pairs = [
+            ("shrunk_on_shrunk", "full_on_shrunk", "shrunk-space supernet", "full-space supernet"),
+            *(
+                (f"{k}_on_full", "oneshot_on_full", name, "one-shot")
+                for k, name in SPLIT_NAMES.items()
+            ),
+        ]
+        out = []
+        for key, base, name, against in pairs:
+            if key not in measured_keys or base not in measured_keys:
+                continue
+            taus = np.array([(r[key]["kendall_tau"], r[base]["kendall_tau"]) for r in rows])
+            taus = taus[~np.isnan(taus).any(axis=1)]  # seeds where a ranking is undefined
+            if not len(taus):
+                continue
+            c = paired_comparison(taus[:, 0], taus[:, 1])
+            seeds = "" if len(taus) == len(rows) else f" ({len(taus)} of {len(rows)} seeds)"
+            p = f"{c.pvalue:.3f} ({c.min_pvalue:.3f})"
+            if math.isnan(c.pvalue):
+                p = "n/a (equal in every seed)"
+            out.append(
+                f"| {name} | {against} | {c.mean_difference:+.3f} | "
+                f"{c.n_better} / {c.n_worse}{seeds} | {p} |"
+            )
+        if not out:
+            return []
+        return [
+            "Paired by seed (a seed's supernets rank the same architectures against the same "
+            "truth; `lissnas.metrics.paired_comparison`): the mean difference in Kendall tau, "
+            "the seeds where the first ranks better / worse, and the two-sided Wilcoxon "
+            "signed-rank p over the seeds, with in brackets the smallest p that many seeds "
+            "can give (2 / 2^m for m seeds that differ):",
+            "",
+            "| comparison | against | mean difference | seeds above / below | p (smallest "
+            "possible) |",
+            "|---|---|---|---|---|",
+            *out,
+            "",
+        ]
+
     lines = [
         f"# One-shot NAS on a LISSNAS-shrunk NB201 space, and NAS-LID ({tag})",
         "",
@@ -942,6 +988,7 @@ def main() -> None:
         f"{params_tau(truth_s, space, acc_s):.3f} and the uniform architectures with "
         f"{params_tau(truth_f, space, acc_f):.3f} (the same truth).",
         "",
+        *paired(),
         *by_runs(),
         *by_subspace(),
         "Spearman: "

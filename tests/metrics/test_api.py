@@ -9,6 +9,7 @@ import lissnas.metrics as metrics
 EXPECTED = {
     "EDF",
     "KSResult",
+    "PairedComparison",
     "edf_auc",
     "error_edf",
     "errors_from_accuracy",
@@ -20,6 +21,7 @@ EXPECTED = {
     "max_cosine_distance",
     "oracle_gap_ratio",
     "p_good",
+    "paired_comparison",
     "pareto_front",
     "pareto_retention",
     "pearson_r",

@@ -58,6 +58,14 @@ def test_oneshot_benchmark_runs_every_comparison(tmp_path, fashion_dir):
     assert "--truth-repeats 2" in text  # the exact command is recorded
     assert "then 1 epoch for each of 4 sub-supernets" in text
     assert "BN recalibrated per architecture on 128 training images" in text  # 3 x 128 > 128
+    # each split paired by seed with one-shot: with one seed a difference, and no test can tell
+    diff = row["naslid1_on_full"]["kendall_tau"] - row["oneshot_on_full"]["kendall_tau"]
+    p = "1.000 (1.000)" if diff else "n/a (equal in every seed)"
+    assert (
+        f"| NAS-LID, 1 level | one-shot | {diff:+.3f} | {int(diff > 0)} / {int(diff < 0)} | {p} |"
+        in text
+    )
+    assert "| shrunk-space supernet | full-space supernet | " in text
     assert row["truth_repeats"] == 2 and len(row["estimates"]["oneshot_on_full"]) == 4
     # NAS-LID's warm-up is kept: 2 epochs of one batch (128 images, batches of 128)
     checkpoint = tmp_path / "work" / "warmup_cpu_seed0_e2.pt"

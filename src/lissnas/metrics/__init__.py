@@ -8,7 +8,9 @@
 * diversity: :func:`flops_coverage`, :func:`pareto_front`, :func:`pareto_retention`,
   :func:`max_cosine_distance` (Table 7);
 * ranking: :func:`kendall_tau`, :func:`spearman_rho`, :func:`pearson_r`,
-  :func:`precision_at_k`.
+  :func:`precision_at_k`;
+* paired over seeds: :func:`paired_comparison` (how often one method is ahead of another,
+  and the Wilcoxon signed-rank p of that).
 
 Values are one per distinct (canonical) architecture, higher is better unless the name
 says error. Every function raises ``ValueError`` naming the parameter, the rule and the
@@ -29,6 +31,7 @@ from lissnas.metrics._diversity import (
     pareto_front,
     pareto_retention,
 )
+from lissnas.metrics._paired import PairedComparison, paired_comparison
 from lissnas.metrics._quality import (
     global_best_retained,
     good_threshold,
@@ -48,6 +51,7 @@ from lissnas.metrics._ranking import (
 __all__ = [
     "EDF",
     "KSResult",
+    "PairedComparison",
     "edf_auc",
     "error_edf",
     "errors_from_accuracy",
@@ -59,6 +63,7 @@ __all__ = [
     "max_cosine_distance",
     "oracle_gap_ratio",
     "p_good",
+    "paired_comparison",
     "pareto_front",
     "pareto_retention",
     "pearson_r",

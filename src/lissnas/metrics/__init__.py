@@ -12,9 +12,10 @@
 * paired over seeds: :func:`paired_comparison` (how often one method is ahead of another,
   and the Wilcoxon signed-rank p of that).
 
-Values are one per distinct (canonical) architecture, higher is better unless the name
-says error. Every function raises ``ValueError`` naming the parameter, the rule and the
-value for bad input (empty arrays, mismatched lengths, NaN or infinite values).
+Values are one per distinct (canonical) architecture (one per seed for
+:func:`paired_comparison`), higher is better unless the name says error. Every function
+raises ``ValueError`` naming the parameter, the rule and the value for bad input (empty
+arrays, mismatched lengths, NaN or infinite values).
 """
 
 from lissnas.metrics._distribution import (

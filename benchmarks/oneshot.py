@@ -667,11 +667,8 @@ def main() -> None:
             row[f"{key}_on_full"] = ranking_correlation(aligned, acc_f)
         row.update(align_seconds=time.perf_counter() - started, align_command=COMMAND)
         atomic_write_text(path, json.dumps(row))
-        print(
-            json.dumps(
-                {k: row[k] for k in ("seed", "warmup_on_full", *(f"{a}_on_full" for a in ALIGNED))}
-            )
-        )
+        shown = ("seed", "warmup_on_full", *(f"{a}_on_full" for a in ALIGNED))
+        print(json.dumps({k: row[k] for k in shown if k in row}))  # the levels measured
     for seed in seeds if args.phase in ("all", "supernets") else ():
         started = time.perf_counter()
         if args.naslid_only:

@@ -240,6 +240,13 @@ def test_oneshot_benchmark_runs_every_comparison(tmp_path, fashion_dir):
         "warmup_on_full is measured already"
         in run([*base, "--truth-repeats", "2", "--phase", "align"]).stdout
     )
+    # rows measured with --naslid-only hold 1 level: it alone is aligned
+    only_align = [*base, "--truth-repeats", "2", "--tag", "only", "--out", str(alone_out)]
+    only_aligned = run([*only_align, "--phase", "align"])
+    assert only_aligned.returncode == 0, only_aligned.stderr[-3000:]
+    only_row = json.loads((tmp_path / "work" / "rows_only_seed0.json").read_text())
+    assert "naslid1al_on_full" in only_row and "naslid2al_on_full" not in only_row
+    assert "| NAS-LID, 1 level, aligned | one-shot | " in alone_out.read_text()
 
     # more runs later: only run 2 is trained, the report still ranks against runs 0 and 1
     # and shows the same estimates against the mean of 1, 2 and 3 runs

@@ -30,8 +30,9 @@ def paired_comparison(scores: ArrayLike, baseline: ArrayLike) -> PairedCompariso
     """Compare ``scores`` with ``baseline``, paired by index (one pair per seed).
 
     The test is ``scipy.stats.wilcoxon`` (two-sided) on the ``m`` non-zero differences,
-    exact for ``m <= 50``: its p-value cannot fall below ``2 / 2**m``, so four seeds can
-    never show a difference at the 5 % level, whatever the scores (``min_pvalue`` says so).
+    exact for ``m <= 50`` distinct absolute differences: its p-value cannot fall below
+    ``2 / 2**m``, so four seeds can never show a difference at the 5 % level, whatever the
+    scores (``min_pvalue`` says so).
     """
     a = as_float_array("scores", scores)
     b = as_float_array("baseline", baseline)
@@ -42,7 +43,7 @@ def paired_comparison(scores: ArrayLike, baseline: ArrayLike) -> PairedCompariso
         pvalue = min_pvalue = float("nan")
     else:
         pvalue = float(stats.wilcoxon(unequal).pvalue)
-        min_pvalue = min(1.0, 2.0 / 2.0**unequal.size)
+        min_pvalue = 2.0 / 2.0**unequal.size  # 1 for a single unequal seed
     return PairedComparison(
         mean_difference=float(diff.mean()),
         n_better=int(np.sum(diff > 0)),

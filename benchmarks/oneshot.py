@@ -820,6 +820,29 @@ def main() -> None:
             out.append(f"| {LABELS[key]} | " + " | ".join(f"{t:.3f}" for t in taus) + " |")
         return [*out, ""]
 
+    def spread() -> list[str]:
+        """The estimates themselves: their mean and their spread across the architectures
+        (rows that store their estimates); estimates that crowd together rank less."""
+        if not rows or not all("estimates" in r for r in rows):
+            return []
+        out = [
+            "The estimates themselves (each architecture's test accuracy by the supernet, %): "
+            "their mean over the architectures and their standard deviation across them, mean "
+            "over seeds, and that deviation per seed; the truth's deviation across the same "
+            f"architectures is {np.std(acc_s):.2f} (members) and {np.std(acc_f):.2f} (uniform):",
+            "",
+            "| comparison | mean | std across architectures | per seed |",
+            "|---|---|---|---|",
+        ]
+        for key in (k for k in measured_keys if all(k in r["estimates"] for r in rows)):
+            estimates = [np.asarray(r["estimates"][key]) for r in rows]
+            stds = [e.std() for e in estimates]
+            out.append(
+                f"| {LABELS[key]} | {np.mean([e.mean() for e in estimates]):.2f} | "
+                f"{np.mean(stds):.2f} | " + ", ".join(f"{v:.2f}" for v in stds) + " |"
+            )
+        return [*out, ""]
+
     def by_subspace() -> list[str]:
         """Each split's Kendall tau over the pairs of uniform architectures one sub-supernet
         ranks (within a sub-space) and over the pairs two do (across), beside one-shot's
@@ -987,6 +1010,7 @@ def main() -> None:
         "",
         *paired(),
         *by_runs(),
+        *spread(),
         *by_subspace(),
         "Spearman: "
         + (

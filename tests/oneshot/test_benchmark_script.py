@@ -266,6 +266,13 @@ def test_oneshot_benchmark_runs_every_comparison(tmp_path, fashion_dir):
     expected = ranking_correlation(row["estimates"]["oneshot_on_full"], after[1].mean(axis=1))
     assert f"| {expected['kendall_tau']:.3f} |" in out.read_text()
     assert "trained standalone 3 times" in out.read_text()
+    # the estimates' own mean and spread across the architectures, beside the truth's spread
+    oneshot = np.asarray(row["estimates"]["oneshot_on_full"])
+    spread = f"{oneshot.mean():.2f} | {oneshot.std():.2f} | {oneshot.std():.2f} |"
+    assert f"| one supernet (one-shot), uniform full-space architectures | {spread}" in (
+        out.read_text()
+    )
+    assert f"{np.std(after[1].mean(axis=1)):.2f} (uniform):" in out.read_text()
 
     # ... and against tables of other settings under their own --truth-tag (default name)
     longer = [*base[: base.index("--out")], *base[base.index("--out") + 2 :]]

@@ -28,7 +28,9 @@ is made here: architectures trained standalone (``lissnas.oneshot.make_ground_tr
    shrunk-space supernet, no second level.
 5. Each seed's estimates are kept beside its taus (``rows_<tag>_seed<s>.json``), and the
    report ranks them against the mean of the first 1, 2, ... runs of the tables too: how far
-   the truth's noise holds the taus down, and splits each split's tau into the pairs one
+   the truth's noise holds the taus down; gives the estimates' mean and spread across the
+   architectures beside the truth's spread (estimates that crowd together rank less); and
+   splits each split's tau into the pairs one
    sub-supernet ranks (within a sub-space) and the pairs two do (across), beside one-shot's
    over the same pairs: whether a split ranks its own sub-space better, and how comparable
    its sub-supernets' estimates are. Each comparison is also paired by seed

@@ -30,12 +30,11 @@ is made here: architectures trained standalone (``lissnas.oneshot.make_ground_tr
    report ranks them against the mean of the first 1, 2, ... runs of the tables too: how far
    the truth's noise holds the taus down; gives the estimates' mean and spread across the
    architectures beside the truth's spread (estimates that crowd together rank less); and
-   splits each split's tau into the pairs one
-   sub-supernet ranks (within a sub-space) and the pairs two do (across), beside one-shot's
-   over the same pairs: whether a split ranks its own sub-space better, and how comparable
-   its sub-supernets' estimates are. Each comparison is also paired by seed
-   (``lissnas.metrics.paired_comparison``): the seeds it wins and loses, and the Wilcoxon
-   signed-rank p over them.
+   splits each split's tau into the pairs one sub-supernet ranks (within a sub-space) and
+   the pairs two do (across), beside one-shot's over the same pairs: whether a split ranks
+   its own sub-space better, and how comparable its sub-supernets' estimates are. Each
+   comparison is also paired by seed (``lissnas.metrics.paired_comparison``): the seeds it
+   wins and loses, and the Wilcoxon signed-rank p over them.
 6. ``--phase random-split`` adds a control to the seeds already measured: NAS-LID's 1 level
    again from the same warm-up (read from its checkpoint, or retrained where there is none;
    the run stops unless LID splits it as the row records), the split's position and groups
@@ -729,6 +728,8 @@ def main() -> None:
     ]
     seconds = sum(r["seconds"] for r in rows)
     measured_keys = [key for key in LABELS if rows and all(key in r for r in rows)]
+    # of those, the ones whose estimates every row keeps (older rows keep none)
+    stored_keys = [k for k in measured_keys if all(k in r.get("estimates", {}) for r in rows)]
     # the re-splits every seed has, each with the time it took over all seeds
     resplits = {
         r: sum(row[f"{r.key}_seconds"] for row in rows)
@@ -798,7 +799,7 @@ def main() -> None:
     def by_runs() -> list[str]:
         """Kendall tau of the same estimates against the mean of the truth's first r runs,
         r = 1.. all the tables hold (rows that store their estimates)."""
-        if not rows or not all("estimates" in r for r in rows):
+        if not stored_keys:
             return []
         tables = {"shrunk": all_runs_s, "full": all_runs_f}
         n_runs = min(t.shape[1] for t in tables.values())
@@ -810,7 +811,7 @@ def main() -> None:
             "| comparison | " + " | ".join(f"r={n}" for n in range(1, n_runs + 1)) + " |",
             "|---|" + "---|" * n_runs,
         ]
-        for key in (k for k in measured_keys if all(k in r["estimates"] for r in rows)):
+        for key in stored_keys:
             truth = tables[key.rsplit("_", 1)[1]]
             taus = [
                 np.mean([
@@ -825,7 +826,7 @@ def main() -> None:
     def spread() -> list[str]:
         """The estimates themselves: their mean and their spread across the architectures
         (rows that store their estimates); estimates that crowd together rank less."""
-        if not rows or not all("estimates" in r for r in rows):
+        if not stored_keys:
             return []
         out = [
             "The estimates themselves (each architecture's test accuracy by the supernet, %): "
@@ -836,7 +837,7 @@ def main() -> None:
             "| comparison | mean | std across architectures | per seed |",
             "|---|---|---|---|",
         ]
-        for key in (k for k in measured_keys if all(k in r["estimates"] for r in rows)):
+        for key in stored_keys:
             estimates = [np.asarray(r["estimates"][key]) for r in rows]
             stds = [e.std() for e in estimates]
             out.append(
@@ -849,11 +850,7 @@ def main() -> None:
         """Each split's Kendall tau over the pairs of uniform architectures one sub-supernet
         ranks (within a sub-space) and over the pairs two do (across), beside one-shot's
         over the same pairs, mean over seeds (rows that store their estimates)."""
-        splits = [
-            key for key in SPLIT_NAMES
-            if f"{key}_on_full" in measured_keys
-            and all(f"{key}_on_full" in r.get("estimates", {}) for r in rows)
-        ]  # fmt: skip
+        splits = [key for key in SPLIT_NAMES if f"{key}_on_full" in stored_keys]
         if not splits:
             return []
         out = [

@@ -144,10 +144,18 @@ def evaluate(
     val_subset: ValSubset = 2000,
     calib_batches: Annotated[int, typer.Option(help="Batches of 128 for BN recalibration.")] = 10,
     device: Device = "cpu",
+    on_train: Annotated[
+        bool,
+        typer.Option(
+            help="Estimate on the --calib-subset training images instead of the test images: "
+            "how closely each path fits the data the supernet was trained on."
+        ),
+    ] = False,
     out: Annotated[Path | None, typer.Option(help="CSV of arch, truth, estimate.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
-    """Rank the architectures of a ground-truth table with the supernet: Kendall tau etc."""
+    """Rank the architectures of a ground-truth table with the supernet: Kendall tau etc.,
+    and the estimates' mean and standard deviation across the architectures."""
     oneshot = _oneshot()
     net, _, _ = _load(checkpoint)
     calib, val = _data(dataset, data_root, calib_subset, val_subset, 0)
@@ -156,9 +164,11 @@ def evaluate(
     except ValueError as exc:
         raise _fail(str(exc)) from None
     estimates = oneshot.evaluate_archs(
-        net, archs, calib, val, calib_batches=calib_batches, device=device, progress=True
-    )
+        net, archs, calib, calib if on_train else val, calib_batches=calib_batches,
+        device=device, progress=True,
+    )  # fmt: skip
     scores = oneshot.ranking_correlation(estimates, values)
+    scores.update(estimate_mean=float(estimates.mean()), estimate_std=float(estimates.std()))
     if out is not None:
         from lissnas._io import atomic_write_text
 
@@ -172,8 +182,11 @@ def evaluate(
     else:
         console.print(
             f"{scores['n']} architectures: Kendall tau {scores['kendall_tau']:.3f}, "
-            f"Spearman {scores['spearman']:.3f}, Pearson {scores['pearson']:.3f}",
+            f"Spearman {scores['spearman']:.3f}, Pearson {scores['pearson']:.3f}; estimates "
+            f"{scores['estimate_mean']:.2f} ± {scores['estimate_std']:.2f} "
+            f"({'training' if on_train else 'test'} images)",
             highlight=False,
+            soft_wrap=True,
         )
 
 

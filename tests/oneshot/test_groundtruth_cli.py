@@ -9,6 +9,10 @@ from typer.testing import CliRunner
 
 from lissnas.cli import app
 from lissnas.oneshot import (
+    build_supernet,
+    evaluate_archs,
+    load_checkpoint,
+    load_dataset,
     make_ground_truth,
     read_archs,
     read_truth,
@@ -184,6 +188,25 @@ def test_supernet_commands_end_to_end(tmp_path, fashion_dir):
     )  # fmt: skip
     assert result.exit_code == 0, result.output
     assert '"n": 3' in result.output
+    # --on-train: each path's accuracy on the recalibration images themselves
+    fit = tmp_path / "fit.csv"
+    result = runner.invoke(
+        app,
+        ["supernet", "evaluate", str(ckpt), "--truth", str(truth), "--calib-subset", "128",
+         "--calib-batches", "1", "--on-train", "--out", str(fit), *common],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    saved = load_checkpoint(ckpt)
+    net = build_supernet(**saved["supernet"])
+    net.load_state_dict(saved["model"])
+    calib = load_dataset("fashion-mnist", fashion_dir, train=True, subset=128, seed=0)
+    archs = read_truth(truth, net.space)[0]
+    expected = evaluate_archs(net, archs, calib, calib, calib_batches=1)
+    written = [float(line.rsplit(",", 1)[1]) for line in fit.read_text().splitlines()[1:]]
+    assert written == pytest.approx(expected, abs=1e-4)
+    assert f"estimates {expected.mean():.2f} ± {expected.std():.2f} (training images)" in (
+        result.output
+    )
     top, top_truth = tmp_path / "top.csv", tmp_path / "top_truth.csv"
     result = runner.invoke(
         app,

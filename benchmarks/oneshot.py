@@ -64,9 +64,11 @@ Markdown from the rows already measured (with the flags they were trained with: 
 if a row's recorded command says otherwise), ranking their estimates against the truth asked
 for: tables of other settings live under their own ``--truth-tag`` (say, a longer
 ``--truth-epochs``), and the same supernets' estimates can be ranked against them. The file
-names the command of every part. The CPU preset writes ``results/oneshot.md``; other
-presets and tags ``results/oneshot_<tag>.md``, with ``_truth-<name>`` before ``.md`` for
-another ``--truth-tag``.
+names the command of every part and the machine the supernets were trained on, as each row
+records it (so a GPU run's report can be rewritten anywhere; older rows record none, and
+then the report names the machine it is written on). The CPU preset writes
+``results/oneshot.md``; other presets and tags ``results/oneshot_<tag>.md``, with
+``_truth-<name>`` before ``.md`` for another ``--truth-tag``.
 """
 
 from __future__ import annotations
@@ -468,6 +470,12 @@ def main() -> None:
 
     import torch
 
+    # this machine, as a row records where its supernets were trained
+    machine = f"{args.device} ({os.cpu_count()} cores)"
+    if args.device.startswith("cuda"):
+        machine = f"{args.device} ({torch.cuda.get_device_name(0)})"
+    machine += f", {platform.node() or 'this machine'}"
+
     from lissnas.metrics import paired_comparison
     from lissnas.oneshot import (
         CALIB_BATCH_SIZE,
@@ -709,7 +717,7 @@ def main() -> None:
             **{k: ranking_correlation(v, truth[k]) for k, v in estimates.items()}, **regions,
             "truth": truth_tag, "truth_repeats": cfg["truth_repeats"],
             "estimates": {k: np.round(v, 4).tolist() for k, v in estimates.items()},
-            "seconds": time.perf_counter() - started, "command": COMMAND,
+            "seconds": time.perf_counter() - started, "command": COMMAND, "machine": machine,
         })  # fmt: skip
         atomic_write_text(work / f"rows_{tag}_seed{seed}.json", json.dumps(rows[-1]))
         print(json.dumps(rows[-1]))
@@ -772,9 +780,9 @@ def main() -> None:
         return ", ".join(f"{r[key]['kendall_tau']:.3f}" for r in rows)
 
     calib_images = min(cfg["calib_batches"] * CALIB_BATCH_SIZE, len(train))
-    device_name = f"{args.device} ({os.cpu_count()} cores)"
-    if args.device.startswith("cuda"):
-        device_name = f"{args.device} ({torch.cuda.get_device_name(0)})"
+    # where the supernets were trained: as each row records it (older rows record none: then
+    # this machine, which names it only when the report is written where they were measured)
+    machines = sorted({row.get("machine", machine) for row in rows})
     commands = sorted(
         truth_commands
         | {r["command"] for r in rows}
@@ -932,7 +940,7 @@ def main() -> None:
         "",
         "Commands (`LISSNAS_DATA_DIR=../shared/data` set): "
         + ", ".join(f"`{c}`" for c in commands)
-        + f" on {device_name}, {platform.node() or 'this machine'}. Truth tables "
+        + f" on {'; '.join(machines)}. Truth tables "
         f"{truth_seconds[0] / 60:.1f} + {truth_seconds[1] / 60:.1f} min (members, uniform), "
         f"supernet phase of all seeds {seconds / 60:.1f} min: "
         f"{(sum(truth_seconds) + seconds) / 60:.1f} min in all"

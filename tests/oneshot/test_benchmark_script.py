@@ -91,6 +91,11 @@ def test_oneshot_benchmark_runs_every_comparison(tmp_path, fashion_dir):
     elsewhere = run([*only, "--phase", "report"])
     assert elsewhere.returncode == 2
     assert "--naslid-only is read by --phase supernets (or all) only" in elsewhere.stderr
+    # a row records the machine its supernets were trained on (a report written on another
+    # machine names that one, not its own: the align phase below rewrites this report)
+    assert alone_row["machine"].startswith("cpu (") and f" on {alone_row['machine']}. " in text
+    alone_row["machine"] = "cuda (NVIDIA H200), gpu-host"
+    (tmp_path / "work" / "rows_only_seed0.json").write_text(json.dumps(alone_row))
 
     # the random-split control joins the measured row: same warm-up (checked), random split
     row_path = tmp_path / "work" / "rows_cpu_seed0.json"
@@ -246,7 +251,9 @@ def test_oneshot_benchmark_runs_every_comparison(tmp_path, fashion_dir):
     assert only_aligned.returncode == 0, only_aligned.stderr[-3000:]
     only_row = json.loads((tmp_path / "work" / "rows_only_seed0.json").read_text())
     assert "naslid1al_on_full" in only_row and "naslid2al_on_full" not in only_row
-    assert "| NAS-LID, 1 level, aligned | one-shot | " in alone_out.read_text()
+    text = alone_out.read_text()
+    assert "| NAS-LID, 1 level, aligned | one-shot | " in text
+    assert " on cuda (NVIDIA H200), gpu-host. Truth tables " in text
 
     # more runs later: only run 2 is trained, the report still ranks against runs 0 and 1
     # and shows the same estimates against the mean of 1, 2 and 3 runs

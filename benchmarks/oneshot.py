@@ -95,11 +95,13 @@ PRESETS = {
     # 2 CPU cores, under an hour: small networks, small data, 2 runs per truth architecture
     "cpu": dict(subset=5000, val_subset=5000, width=8, depth=1, truth_archs=32,
                 truth_repeats=2, truth_epochs=4, epochs=15, warmup_epochs=5, seeds=3,
-                batch_size=128, supernet_batch_size=128, lr=0.05, calib_batches=10),
+                batch_size=128, supernet_batch_size=128, lr=0.05, calib_batches=10,
+                augment=False),
     # one GPU: the benchmark's own cell width, more data and epochs
     "gpu": dict(subset=20000, val_subset=5000, width=16, depth=2, truth_archs=60,
                 truth_repeats=3, truth_epochs=8, epochs=20, warmup_epochs=6, seeds=3,
-                batch_size=128, supernet_batch_size=128, lr=0.05, calib_batches=10),
+                batch_size=128, supernet_batch_size=128, lr=0.05, calib_batches=10,
+                augment=False),
 }  # fmt: skip
 
 
@@ -199,7 +201,7 @@ TRUTH_SETTINGS = ("subset", "val_subset", "width", "depth", "truth_archs", "trut
 
 #: what a row's supernets depend on besides the seed (checked when rows are read)
 SUPERNET_SETTINGS = ("subset", "val_subset", "width", "depth", "epochs", "warmup_epochs",
-                     "supernet_batch_size", "lr", "calib_batches")  # fmt: skip
+                     "supernet_batch_size", "lr", "calib_batches", "augment")  # fmt: skip
 
 
 def settings(args: argparse.Namespace) -> dict:
@@ -223,9 +225,16 @@ def read_rows(work: Path, tag: str, cfg: dict, parser: argparse.ArgumentParser) 
         trained = settings(parser.parse_args(shlex.split(row["command"])[2:]))
         for key in SUPERNET_SETTINGS:
             if trained[key] != cfg[key]:
+                flag = f"--{key.replace('_', '-')}"
+                differs = (
+                    f"with {flag} {trained[key]}, this run has {cfg[key]}"
+                    if not isinstance(cfg[key], bool)
+                    else f"with {flag}, this run without"
+                    if trained[key]
+                    else f"without {flag}, this run with"
+                )
                 raise SystemExit(
-                    f"{path}: its supernets were trained with --{key.replace('_', '-')} "
-                    f"{trained[key]}, this run has {cfg[key]}; run with the settings of "
+                    f"{path}: its supernets were trained {differs}; run with the settings of "
                     f"`{row['command']}`, or another --tag"
                 )
         rows.append(row)
@@ -423,6 +432,13 @@ def make_parser() -> argparse.ArgumentParser:
         help="--phase late-split: the epoch NAS-LID splits at (default: half of --epochs)",
     )
     for key, value in PRESETS["cpu"].items():
+        if isinstance(value, bool):  # --augment
+            parser.add_argument(
+                f"--{key}", action="store_true", default=None,
+                help="crop and flip the supernets' training batches at random "
+                "(random_crop_flip; the truth is trained as its --truth-tag's tables were)",
+            )  # fmt: skip
+            continue
         parser.add_argument(
             f"--{key.replace('_', '-')}", type=type(value), default=None, help=f"preset: {value}"
         )
@@ -524,7 +540,11 @@ def main() -> None:
     acc_s, acc_f = runs_s.mean(axis=1), runs_f.mean(axis=1)
     truth_tables = {"shrunk": (archs_s, acc_s), "full": (archs_f, acc_f)}
     common = dict(
-        batch_size=cfg["supernet_batch_size"], lr=cfg["lr"], device=args.device, progress=False
+        batch_size=cfg["supernet_batch_size"],
+        lr=cfg["lr"],
+        augment=cfg["augment"],
+        device=args.device,
+        progress=False,
     )
     net_args = dict(in_channels=1, width=cfg["width"], depth=cfg["depth"])
     rows = []
@@ -977,7 +997,12 @@ def main() -> None:
         f"{agreement(runs_f)}.",
         "",
         f"Supernets: {cfg['epochs']} epochs each, batch {cfg['supernet_batch_size']}, "
-        f"SGD {cfg['lr']} cosine; BN recalibrated per architecture on {calib_images} training "
+        f"SGD {cfg['lr']} cosine"
+        + (
+            ", each batch cropped (4-pixel reflection padding) and flipped at random"
+            * cfg["augment"]
+        )
+        + f"; BN recalibrated per architecture on {calib_images} training "
         f"images. NAS-LID: {cfg['warmup_epochs']} warm-up epochs on "
         "the full space (the one-shot supernet's schedule, cut there), split by LID (k=20, "
         "256 images, 2 paths per operator), then the sub-supernets trained in turn, each "

@@ -46,6 +46,10 @@ Width = Annotated[
     typer.Option(help="NB201's channels C (16) or NB-Macro's channel multiplier (1.0)."),
 ]
 Depth = Annotated[int | None, typer.Option(help="NB201's cells per stage N (5).")]
+Augment = Annotated[
+    bool,
+    typer.Option(help="Crop (4-pixel reflection padding) and flip each training batch at random."),
+]
 Truth = Annotated[
     Path, typer.Option(help="Ground-truth CSV (arch,accuracy), e.g. from `groundtruth`.")
 ]
@@ -101,6 +105,7 @@ def train(
     epochs: Annotated[int, typer.Option(help="Training epochs.")] = 10,
     batch_size: Annotated[int, typer.Option(help="Mini-batch size.")] = 64,
     lr: Annotated[float, typer.Option(help="Initial SGD learning rate (cosine schedule).")] = 0.05,
+    augment: Augment = False,
     width: Width = None,
     depth: Depth = None,
     device: Device = "cpu",
@@ -122,8 +127,8 @@ def train(
             else oneshot.ArchSampler(net.space, seed=seed)
         )
         state = oneshot.train_supernet(
-            net, sampler, data, epochs=epochs, batch_size=batch_size, lr=lr, device=device,
-            checkpoint=checkpoint, resume=resume, max_steps=max_steps, seed=seed,
+            net, sampler, data, epochs=epochs, batch_size=batch_size, lr=lr, augment=augment,
+            device=device, checkpoint=checkpoint, resume=resume, max_steps=max_steps, seed=seed,
         )  # fmt: skip
     except (ValueError, FileNotFoundError) as exc:
         raise _fail(str(exc)) from None
@@ -258,6 +263,7 @@ def groundtruth(
         ),
     ] = 1,
     workers: Annotated[int, typer.Option(help="Processes training runs side by side.")] = 1,
+    augment: Augment = False,
     width: Width = 8,
     depth: Depth = None,
     device: Device = "cpu",
@@ -282,8 +288,8 @@ def groundtruth(
             n_archs = 20
         rows = oneshot.make_ground_truth(
             space, out, train_data, test_data, n_archs=n_archs, archs=given, epochs=epochs,
-            width=width, depth=depth, members=pool, repeats=repeats, device=device, seed=seed,
-            workers=workers,
+            width=width, depth=depth, members=pool, repeats=repeats, augment=augment,
+            device=device, seed=seed, workers=workers,
             on_result=lambda r: err_console.print(f"{r.accuracy:6.2f}  {r.arch}", highlight=False),
         )  # fmt: skip
     except ValueError as exc:
@@ -367,7 +373,11 @@ def split(
         n_paths=n_paths, lid_batches=lid_batches, k=k, device=device, seed=seed,
         criterion=criterion,
     )  # fmt: skip
-    fit = dict(batch_size=train_cfg["batch_size"], lr=train_cfg["lr"], device=device, seed=seed)
+    # the sub-supernets train as the checkpoint did
+    fit = dict(
+        batch_size=train_cfg["batch_size"], lr=train_cfg["lr"],
+        augment=train_cfg.get("augment", False), device=device, seed=seed,
+    )  # fmt: skip
     try:
         parts = oneshot.split_supernet(net, sampler, batch, position=position, **lid)
         parts.train(data, epochs_each=epochs // 2, **fit)

@@ -88,6 +88,20 @@ def test_oneshot_benchmark_runs_every_comparison(tmp_path, fashion_dir):
     assert "1 level: 3 epochs for each of 2 sub-supernets; 1 seed." in text
     assert "same members" not in text and "2 levels" not in text
     assert "Spearman: one-shot " in text
+    # the same with augmented supernets: other weights, and the row and report say so
+    augmented_out = tmp_path / "augmented.md"
+    augmented = [*only[: only.index("only")], "aug", "--naslid-only", "--augment"]
+    assert run([*augmented, "--out", str(augmented_out)]).returncode == 0
+    augmented_row = json.loads((tmp_path / "work" / "rows_aug_seed0.json").read_text())
+    assert " --naslid-only --augment " in augmented_row["command"]
+    assert (
+        augmented_row["estimates"]["oneshot_on_full"] != alone_row["estimates"]["oneshot_on_full"]
+    )
+    assert load_checkpoint(tmp_path / "work" / "warmup_aug_seed0_e8.pt")["train"]["augment"]
+    assert "cosine, each batch cropped (4-pixel reflection padding) and flipped at random; BN" in (
+        augmented_out.read_text()
+    )
+    assert "flipped at random" not in text
     elsewhere = run([*only, "--phase", "report"])
     assert elsewhere.returncode == 2
     assert "--naslid-only is read by --phase supernets (or all) only" in elsewhere.stderr
@@ -340,17 +354,29 @@ def test_options_that_fit_no_schedule_stop_before_any_work(tmp_path, args, code,
     assert not work.exists()  # nothing trained, nothing written
 
 
-def test_rows_measured_otherwise_stop_a_run_before_its_truth_trains(tmp_path):
+@pytest.mark.parametrize(
+    ("recorded", "given", "message"),
+    [
+        (["--epochs", "6"], [], "trained with --epochs 6, this run has 8"),
+        (["--epochs", "8", "--warmup-epochs", "2"], ["--augment"],
+         "trained without --augment, this run with"),
+        (["--epochs", "8", "--warmup-epochs", "2", "--augment"], [],
+         "trained with --augment, this run without"),
+    ],
+)  # fmt: skip
+def test_rows_measured_otherwise_stop_a_run_before_its_truth_trains(
+    tmp_path, recorded, given, message
+):
     work = tmp_path / "work"
     work.mkdir()
-    row = {"seed": 0, "command": "python benchmarks/oneshot.py --preset cpu --epochs 6"}
+    row = {"seed": 0, "command": " ".join(["python benchmarks/oneshot.py --preset cpu", *recorded])}
     (work / "rows_cpu_seed0.json").write_text(json.dumps(row))
     command = [sys.executable, str(ROOT / "benchmarks" / "oneshot.py"), "--preset", "cpu",
                "--work", str(work), "--members", str(tmp_path / "absent.json"),
-               "--epochs", "8", "--warmup-epochs", "2", "--phase", "all"]  # fmt: skip
+               "--epochs", "8", "--warmup-epochs", "2", "--phase", "all", *given]  # fmt: skip
     done = run(command)
     assert done.returncode == 1
-    assert "trained with --epochs 6, this run has 8" in done.stderr
+    assert message in done.stderr
     assert [p.name for p in work.iterdir()] == ["rows_cpu_seed0.json"]  # no shrink, no truth
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
+import torch
 from typer.testing import CliRunner
 
 from lissnas.cli import app
@@ -19,6 +20,7 @@ from lissnas.oneshot import (
     read_truth_params,
     read_truth_runs,
     route_regions,
+    save_checkpoint,
     train_standalone,
 )
 from lissnas.spaces import NB201Space
@@ -224,6 +226,17 @@ def test_supernet_commands_end_to_end(tmp_path, fashion_dir):
     assert space.to_strings(read_truth(top_truth, space)[0]) == space.to_strings(
         read_archs(top, space)
     )
+    # --augment: the same architectures trained on randomly cropped and flipped batches
+    augmented_truth = tmp_path / "top_truth_augmented.csv"
+    result = runner.invoke(
+        app,
+        ["supernet", "groundtruth", "--archs", str(top), "--out", str(augmented_truth),
+         "--subset", "128", "--epochs", "1", "--width", "4", "--depth", "1", "--augment",
+         *common],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    plain, augmented = read_truth(top_truth, space), read_truth(augmented_truth, space)
+    assert (plain[0] == augmented[0]).all() and (plain[1] != augmented[1]).any()
     both = runner.invoke(
         app, ["supernet", "groundtruth", "--archs", str(top), "--n-archs", "2", "--out",
               str(tmp_path / "never.csv")],
@@ -290,6 +303,36 @@ def test_supernet_commands_end_to_end(tmp_path, fashion_dir):
     assert not (tmp_path / "x").exists()
     clustered = json.loads((tmp_path / "spectral" / "split.json").read_text())
     assert clustered["criterion"] == "lid-spectral" and len(clustered["regions"]) == 2
+    # an augmented supernet's sub-supernets are trained with augmentation too: the same
+    # weights marked as trained without it split alike but train otherwise
+    crops = tmp_path / "crops.pt"
+    result = runner.invoke(
+        app,
+        ["supernet", "train", "--checkpoint", str(crops), "--subset", "128", "--epochs", "1",
+         "--width", "4", "--depth", "1", "--augment"],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    marked = load_checkpoint(crops)
+    assert marked["train"]["augment"] is True
+    save_checkpoint(
+        tmp_path / "plain.pt", {**marked, "train": {**marked["train"], "augment": False}}
+    )
+    subs = {}
+    for name in ("crops", "plain"):
+        result = runner.invoke(
+            app,
+            ["supernet", "split", str(tmp_path / f"{name}.pt"), "--out", str(tmp_path / name),
+             "--subset", "128", "--lid-batch", "32", "--n-paths", "1", "--k", "5", "--epochs",
+             "2", "--position", "3", *common],
+        )  # fmt: skip
+        assert result.exit_code == 0, result.output
+        subs[name] = load_checkpoint(tmp_path / name / "sub0.pt")
+    assert subs["crops"]["train"]["augment"] and not subs["plain"]["train"]["augment"]
+    assert subs["crops"]["members"] == subs["plain"]["members"]
+    assert any(
+        not torch.equal(subs["crops"]["model"][k], subs["plain"]["model"][k])
+        for k in subs["plain"]["model"]
+    )
     assert str(clustered["position"]) in clustered["scores"]
     assert len(drawn["regions"]) == 2 and drawn["ranking"]["n"] == 3
     bad = runner.invoke(app, ["supernet", "evaluate", str(truth), "--truth", str(truth)])

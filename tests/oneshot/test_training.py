@@ -18,6 +18,7 @@ from lissnas.oneshot import (
     load_checkpoint,
     ranking_correlation,
     recalibrate_bn,
+    save_checkpoint,
     train_supernet,
 )
 from lissnas.shrink import LISSNAS
@@ -60,6 +61,33 @@ def test_resume_after_interruption_reaches_the_same_state(tmp_path, tiny_train):
             wider, ArchSampler(wider.space, seed=1), tiny_train, epochs=2, checkpoint=checkpoint,
             resume=True, progress=False, seed=3,
         )  # fmt: skip
+
+
+def _same_weights(a, b) -> bool:
+    pairs = zip(a.state_dict().values(), b.state_dict().values(), strict=True)
+    return all(torch.equal(p, q) for p, q in pairs)
+
+
+def test_augmented_training_resumes_exactly_and_refuses_a_change_of_augment(tmp_path, tiny_train):
+    plain, _, _ = _train(tmp_path, tiny_train)
+    straight, _, _ = _train(tmp_path, tiny_train, augment=True)
+    assert not _same_weights(plain, straight)
+    checkpoint = tmp_path / "a.pt"
+    _train(tmp_path, tiny_train, augment=True, checkpoint=checkpoint, max_steps=3)
+    assert load_checkpoint(checkpoint)["train"]["augment"] is True
+    resumed, _, end = _train(tmp_path, tiny_train, augment=True, checkpoint=checkpoint, resume=True)
+    assert end.finished and _same_weights(straight, resumed)
+    with pytest.raises(ValueError, match="augment: saved True, now False"):
+        _train(tmp_path, tiny_train, checkpoint=checkpoint, resume=True)
+    # a checkpoint written before the setting existed was trained without augmentation
+    _train(tmp_path, tiny_train, checkpoint=checkpoint, max_steps=3)
+    older = load_checkpoint(checkpoint)
+    del older["train"]["augment"]
+    save_checkpoint(checkpoint, older)
+    with pytest.raises(ValueError, match="augment: saved False, now True"):
+        _train(tmp_path, tiny_train, augment=True, checkpoint=checkpoint, resume=True)
+    resumed, _, _ = _train(tmp_path, tiny_train, checkpoint=checkpoint, resume=True)
+    assert _same_weights(plain, resumed)
 
 
 def test_training_lowers_the_loss_and_bn_recalibration_sets_path_statistics(

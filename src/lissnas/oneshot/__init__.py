@@ -16,6 +16,7 @@ from lissnas.oneshot._data import (
     load_cifar10,
     load_dataset,
     load_fashion_mnist,
+    random_crop_flip,
 )
 from lissnas.oneshot._evaluate import (
     CALIB_BATCH_SIZE,
@@ -95,6 +96,7 @@ __all__ = [
     "operator_profiles",
     "operator_similarity",
     "profile_similarity",
+    "random_crop_flip",
     "ranking_correlation",
     "read_archs",
     "read_truth",

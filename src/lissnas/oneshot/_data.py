@@ -70,6 +70,27 @@ class ImageData:
         return -(-len(self) // batch_size)
 
 
+def random_crop_flip(x: torch.Tensor, rng: np.random.Generator, *, pad: int = 4) -> torch.Tensor:
+    """Each image of the batch ``x`` (N, C, H, W) cropped back to H x W at a random offset
+    after ``pad`` pixels of reflection padding, and flipped left-right with probability
+    1/2, all drawn from ``rng``: the training augmentation of NAS-Bench-201 and DARTS."""
+    n, c, h, w = x.shape
+    if not 0 <= pad < min(h, w):
+        raise ValueError(f"pad must be in [0, {min(h, w)}) for {h}x{w} images, got {pad}")
+    padded = torch.nn.functional.pad(x, (pad, pad, pad, pad), mode="reflect") if pad else x
+    dy, dx = (torch.from_numpy(rng.integers(0, 2 * pad + 1, n)).to(x.device) for _ in "yx")
+    flip = torch.from_numpy(rng.random(n) < 0.5).to(x.device)
+    rows = dy[:, None] + torch.arange(h, device=x.device)
+    cols = dx[:, None] + torch.arange(w, device=x.device)
+    cols = torch.where(flip[:, None], cols.flip(1), cols)
+    return padded[
+        torch.arange(n, device=x.device)[:, None, None, None],
+        torch.arange(c, device=x.device)[None, :, None, None],
+        rows[:, None, :, None],
+        cols[:, None, None, :],
+    ]
+
+
 def _read_idx(path: Path, kind: str) -> np.ndarray:
     """An IDX file (optionally gzipped): magic ``0x0803`` images or ``0x0801`` labels."""
     opener = gzip.open if path.suffix == ".gz" else open

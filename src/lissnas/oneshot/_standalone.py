@@ -49,6 +49,7 @@ def train_standalone(
     depth: int | None = None,
     batch_size: int = 64,
     lr: float = 0.05,
+    augment: bool = False,
     device: str = "cpu",
     seed: int = 0,
 ) -> StandaloneResult:
@@ -68,8 +69,8 @@ def train_standalone(
     arch = net.space.canonical(net.check_arch(arch))[0]  # the path the sampler returns
     sampler = ArchSampler(net.space, arch[None, :], seed=seed)
     train_supernet(
-        net, sampler, train, epochs=epochs, batch_size=batch_size, lr=lr, device=device,
-        seed=seed, progress=False,
+        net, sampler, train, epochs=epochs, batch_size=batch_size, lr=lr, augment=augment,
+        device=device, seed=seed, progress=False,
     )  # fmt: skip
     return StandaloneResult(
         net.space.to_string(arch),
@@ -197,6 +198,7 @@ def make_ground_truth(
     repeats: int = 1,
     batch_size: int = 64,
     lr: float = 0.05,
+    augment: bool = False,
     device: str = "cpu",
     seed: SeedLike = 0,
     workers: int = 1,
@@ -261,7 +263,7 @@ def make_ground_truth(
     ]
     fit = partial(
         train_standalone, space, epochs=epochs, width=width, depth=depth,
-        batch_size=batch_size, lr=lr, device=device,
+        batch_size=batch_size, lr=lr, augment=augment, device=device,
     )  # fmt: skip
 
     def rows(keys: Iterable[str]) -> list[StandaloneResult]:

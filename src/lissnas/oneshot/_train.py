@@ -9,14 +9,18 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import torch
 from torch import nn
 
-from lissnas.oneshot._data import ImageData
+from lissnas.oneshot._data import ImageData, random_crop_flip
 from lissnas.oneshot._sampler import ArchSampler
 from lissnas.oneshot._supernet import Supernet
 
 CHECKPOINT_FORMAT = "lissnas-supernet-checkpoint"
+
+#: settings added after checkpoints were first written, at the value those were trained with
+_SETTINGS_ADDED = {"augment": False}
 
 
 @dataclass
@@ -66,6 +70,7 @@ def train_supernet(
     momentum: float = 0.9,
     weight_decay: float = 5e-4,
     grad_clip: float = 5.0,
+    augment: bool = False,
     device: str = "cpu",
     checkpoint: str | os.PathLike[str] | None = None,
     resume: bool = False,
@@ -76,11 +81,12 @@ def train_supernet(
     """Train ``supernet`` on ``data``, one architecture from ``sampler`` per mini-batch.
 
     SGD (Nesterov) with a per-step cosine schedule over ``epochs``; epoch ``e`` visits the
-    data in the permutation of ``(seed, e)``. With ``checkpoint`` the model, optimiser,
-    schedule, sampler generator and step are saved (atomically) after every epoch and when
-    stopping; ``resume=True`` continues from that file (``ValueError`` if it was saved for
-    another supernet or other settings), and the run ends in exactly the state an
-    uninterrupted run reaches. ``max_steps`` stops early (the state says so).
+    data in the permutation of ``(seed, e)``; ``augment`` crops and flips each batch at
+    random (``random_crop_flip``, drawn from ``(seed, step)``). With ``checkpoint`` the
+    model, optimiser, schedule, sampler generator and step are saved (atomically) after
+    every epoch and when stopping; ``resume=True`` continues from that file (``ValueError``
+    if it was saved for another supernet or other settings), and the run ends in exactly
+    the state an uninterrupted run reaches. ``max_steps`` stops early (the state says so).
     Runs reproduce exactly with the same seed, machine and number of torch threads; another
     thread count changes floating-point summation order, which training amplifies.
     """
@@ -96,6 +102,7 @@ def train_supernet(
         "momentum": momentum,
         "weight_decay": weight_decay,
         "grad_clip": grad_clip,
+        "augment": augment,
         "seed": seed,
         "n_images": len(data),
         "sampler_size": sampler.size,
@@ -111,7 +118,7 @@ def train_supernet(
         if checkpoint is None or not Path(checkpoint).exists():
             raise FileNotFoundError(f"resume=True but checkpoint {checkpoint} does not exist")
         saved = load_checkpoint(checkpoint)
-        was = {**saved["train"], "supernet": saved["supernet"]}
+        was = {**_SETTINGS_ADDED, **saved["train"], "supernet": saved["supernet"]}
         changed = {
             k: (was.get(k), v)
             for k, v in {**config, "supernet": supernet.config}.items()
@@ -155,6 +162,8 @@ def train_supernet(
         epoch, within = divmod(step, per_epoch)
         for x, y in data.batches(batch_size, shuffle_seed=seed * 100_003 + epoch, skip=within):
             arch = sampler.sample()
+            if augment:
+                x = random_crop_flip(x, np.random.default_rng((seed, step)))
             x, y = x.to(device, non_blocking=True), y.to(device, non_blocking=True)
             optimizer.zero_grad(set_to_none=True)
             loss = loss_fn(supernet(x, arch), y)

@@ -426,6 +426,13 @@ def make_parser() -> argparse.ArgumentParser:
         "supernet, no 2nd level)",
     )
     parser.add_argument(
+        "--paired-with",
+        default=None,
+        metavar="TAG",
+        help="--phase report: also pair each ranking by seed with the same ranking of TAG's "
+        "rows (supernets trained otherwise, e.g. without --augment), against this truth",
+    )
+    parser.add_argument(
         "--split-at",
         type=int,
         default=None,
@@ -457,6 +464,10 @@ def main() -> None:
         parser.error(
             f"--naslid-only is read by --phase supernets (or all) only, not --phase {args.phase}"
         )
+    if args.paired_with is not None and args.phase != "report":
+        parser.error(f"--paired-with is read by --phase report only, not --phase {args.phase}")
+    if args.paired_with == tag:
+        parser.error(f"--paired-with names this run's own tag {tag!r}")
     if args.split_at is not None and not later:
         parser.error(f"--split-at is read by --phase late-split only, not --phase {args.phase}")
     split_at = cfg["warmup_epochs"]  # where a re-split phase splits
@@ -754,6 +765,23 @@ def main() -> None:
         rank_against(row, truth_tables, truth=truth_tag, repeats=cfg["truth_repeats"])
         for row in measured
     ]
+    # --paired-with: the other tag's rows by seed, ranked against this truth
+    other_rows: dict[int, dict] = {}
+    if args.paired_with is not None:
+        for path in sorted(work.glob(f"rows_{args.paired_with}_seed*.json")):
+            row = {"truth": args.preset, **json.loads(path.read_text())}
+            other_rows[row["seed"]] = row
+        if not other_rows:
+            raise SystemExit(f"--paired-with {args.paired_with}: no rows_{args.paired_with}_"
+                             f"seed*.json in {work}")  # fmt: skip
+        check_same_archs(
+            work, sorted({r["truth"] for r in other_rows.values()} - {truth_tag}), truth_tag,
+            truth_tables, space,
+        )  # fmt: skip
+        other_rows = {
+            seed: rank_against(row, truth_tables, truth=truth_tag, repeats=cfg["truth_repeats"])
+            for seed, row in other_rows.items()
+        }
     seconds = sum(r["seconds"] for r in rows)
     measured_keys = [key for key in LABELS if rows and all(key in r for r in rows)]
     # of those, the ones whose estimates every row keeps (older rows keep none)
@@ -955,6 +983,40 @@ def main() -> None:
             "",
         ]
 
+    def paired_with() -> list[str]:
+        """Each ranking of this tag paired by seed with the same ranking of --paired-with's
+        rows, over the seeds both measured."""
+        shared = [r for r in rows if r["seed"] in other_rows]
+        out = []
+        for key in measured_keys:
+            if not shared or not all(key in other_rows[r["seed"]] for r in shared):
+                continue
+            taus = np.array(
+                [(r[key]["kendall_tau"], other_rows[r["seed"]][key]["kendall_tau"]) for r in shared]
+            )
+            c = paired_comparison(taus[:, 0], taus[:, 1])
+            p = f"{c.pvalue:.3f} ({c.min_pvalue:.3f})"
+            if math.isnan(c.pvalue):
+                p = "n/a (equal in every seed)"
+            out.append(
+                f"| {LABELS[key]} | {', '.join(f'{t:.3f}' for t in taus[:, 1])} | "
+                f"{c.mean_difference:+.3f} | {c.n_better} / {c.n_worse} | {p} |"
+            )
+        if not out:
+            return []
+        return [
+            f"Against `{args.paired_with}` (`{COMMAND}`: supernets trained with that tag's "
+            f"settings, the same seeds {', '.join(str(r['seed']) for r in shared)}, ranked "
+            "against this truth): its Kendall tau per seed, and this tag's paired with it "
+            "(mean difference, seeds above / below, Wilcoxon p):",
+            "",
+            f"| comparison | `{args.paired_with}` per seed | mean difference | seeds above / "
+            "below | p (smallest possible) |",
+            "|---|---|---|---|---|",
+            *out,
+            "",
+        ]
+
     lines = [
         f"# One-shot NAS on a LISSNAS-shrunk NB201 space, and NAS-LID ({tag})",
         "",
@@ -1041,6 +1103,7 @@ def main() -> None:
         f"{params_tau(truth_f, space, acc_f):.3f} (the same truth).",
         "",
         *paired(),
+        *paired_with(),
         *by_runs(),
         *spread(),
         *by_subspace(),

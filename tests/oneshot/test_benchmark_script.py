@@ -102,6 +102,26 @@ def test_oneshot_benchmark_runs_every_comparison(tmp_path, fashion_dir):
         augmented_out.read_text()
     )
     assert "flipped at random" not in text
+    # --paired-with: the augmented rankings paired by seed with the plain ones
+    report = [*augmented[: augmented.index("--naslid-only")], "--augment", "--phase", "report"]
+    paired = run([*report, "--out", str(augmented_out), "--paired-with", "only"])
+    assert paired.returncode == 0, paired.stderr[-3000:]
+    plain, crops = (r["oneshot_on_full"]["kendall_tau"] for r in (alone_row, augmented_row))
+    assert (
+        f"| one supernet (one-shot), uniform full-space architectures | {plain:.3f} | "
+        f"{crops - plain:+.3f} | {int(crops > plain)} / {int(crops < plain)} |"
+    ) in augmented_out.read_text()
+    assert "Against `only` (`python " in augmented_out.read_text()
+    for extra, message in (
+        (["--paired-with", "aug"], "--paired-with names this run's own tag 'aug'"),
+        (["--paired-with", "nothing"], "--paired-with nothing: no rows_nothing_seed*.json"),
+    ):
+        refused = run([*report, "--out", str(tmp_path / "never.md"), *extra])
+        assert refused.returncode != 0 and message in refused.stderr
+    assert not (tmp_path / "never.md").exists()
+    elsewhere = run([*augmented, "--paired-with", "only"])
+    assert elsewhere.returncode == 2
+    assert "--paired-with is read by --phase report only, not --phase all" in elsewhere.stderr
     elsewhere = run([*only, "--phase", "report"])
     assert elsewhere.returncode == 2
     assert "--naslid-only is read by --phase supernets (or all) only" in elsewhere.stderr

@@ -503,7 +503,7 @@ def main() -> None:
         machine = f"{args.device} ({torch.cuda.get_device_name(0)})"
     machine += f", {platform.node() or 'this machine'}"
 
-    from lissnas.metrics import paired_comparison
+    from lissnas.metrics import PairedComparison, paired_comparison
     from lissnas.oneshot import (
         CALIB_BATCH_SIZE,
         ArchSampler,
@@ -940,6 +940,16 @@ def main() -> None:
             out.append(f"| {SPLIT_NAMES[key]} | " + " | ".join(cells) + " |")
         return [*out, ""]
 
+    def compare(taus: np.ndarray) -> tuple[np.ndarray, PairedComparison | None, str]:
+        """``taus`` (seed, [first, second]) without the seeds where a ranking is undefined,
+        their ``paired_comparison`` and its p as the tables print it."""
+        taus = taus[~np.isnan(taus).any(axis=1)]
+        if not len(taus):
+            return taus, None, ""
+        c = paired_comparison(taus[:, 0], taus[:, 1])
+        p = f"{c.pvalue:.3f} ({c.min_pvalue:.3f})"
+        return taus, c, "n/a (equal in every seed)" if math.isnan(c.pvalue) else p
+
     def paired() -> list[str]:
         """Each split's Kendall tau paired by seed with one-shot's, and the shrunk-space
         supernet's with the full-space one's (``paired_comparison``), where measured."""
@@ -954,15 +964,12 @@ def main() -> None:
         for key, base, name, against in pairs:
             if key not in measured_keys or base not in measured_keys:
                 continue
-            taus = np.array([(r[key]["kendall_tau"], r[base]["kendall_tau"]) for r in rows])
-            taus = taus[~np.isnan(taus).any(axis=1)]  # seeds where a ranking is undefined
-            if not len(taus):
+            taus, c, p = compare(
+                np.array([(r[key]["kendall_tau"], r[base]["kendall_tau"]) for r in rows])
+            )
+            if c is None:
                 continue
-            c = paired_comparison(taus[:, 0], taus[:, 1])
             seeds = "" if len(taus) == len(rows) else f" ({len(taus)} of {len(rows)} seeds)"
-            p = f"{c.pvalue:.3f} ({c.min_pvalue:.3f})"
-            if math.isnan(c.pvalue):
-                p = "n/a (equal in every seed)"
             out.append(
                 f"| {name} | {against} | {c.mean_difference:+.3f} | "
                 f"{c.n_better} / {c.n_worse}{seeds} | {p} |"
@@ -991,16 +998,18 @@ def main() -> None:
         for key in measured_keys:
             if not shared or not all(key in other_rows[r["seed"]] for r in shared):
                 continue
-            taus = np.array(
-                [(r[key]["kendall_tau"], other_rows[r["seed"]][key]["kendall_tau"]) for r in shared]
-            )
-            c = paired_comparison(taus[:, 0], taus[:, 1])
-            p = f"{c.pvalue:.3f} ({c.min_pvalue:.3f})"
-            if math.isnan(c.pvalue):
-                p = "n/a (equal in every seed)"
+            taus, c, p = compare(
+                np.array(
+                    [(r[key]["kendall_tau"], other_rows[r["seed"]][key]["kendall_tau"])
+                     for r in shared]
+                )
+            )  # fmt: skip
+            if c is None:
+                continue
+            seeds = "" if len(taus) == len(shared) else f" ({len(taus)} of {len(shared)} seeds)"
             out.append(
                 f"| {LABELS[key]} | {', '.join(f'{t:.3f}' for t in taus[:, 1])} | "
-                f"{c.mean_difference:+.3f} | {c.n_better} / {c.n_worse} | {p} |"
+                f"{c.mean_difference:+.3f} | {c.n_better} / {c.n_worse}{seeds} | {p} |"
             )
         if not out:
             return []

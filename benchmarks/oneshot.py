@@ -211,34 +211,60 @@ def settings(args: argparse.Namespace) -> dict:
     return cfg
 
 
-def read_rows(work: Path, tag: str, cfg: dict, parser: argparse.ArgumentParser) -> list[dict]:
+def trained_settings(path: Path, row: dict, parser: argparse.ArgumentParser) -> dict:
+    """The settings of the run that wrote ``row`` (read from ``path``), re-read from the
+    command it records."""
+    if not row.get("command"):
+        raise SystemExit(f"{path} records no command: the settings of its supernets are unknown")
+    return settings(parser.parse_args(shlex.split(row["command"])[2:]))
+
+
+def differences(trained: dict, cfg: dict) -> list[tuple[str, object, object]]:
+    """``(flag, trained's value, cfg's value)`` for each supernet setting they differ in."""
+    return [
+        (f"--{key.replace('_', '-')}", trained[key], cfg[key])
+        for key in SUPERNET_SETTINGS
+        if trained[key] != cfg[key]
+    ]
+
+
+def read_rows(
+    work: Path, tag: str, cfg: dict, parser: argparse.ArgumentParser, against: str = "this run"
+) -> list[dict]:
     """Every seed's row measured so far under ``tag``; stop if one's supernets were trained
-    with other settings than ``cfg`` (re-read from the command the row records), so that a
-    report cannot describe them wrongly, nor a run add seeds of other settings to them."""
+    with other settings than ``cfg`` (those of ``against``; re-read from the command the row
+    records), so that a report cannot describe them wrongly, nor a run add seeds of other
+    settings to them."""
     rows = []
     for path in sorted(work.glob(f"rows_{tag}_seed*.json")):
         row = json.loads(path.read_text())
-        if not row.get("command"):
-            raise SystemExit(
-                f"{path} records no command: the settings of its supernets are unknown"
+        for flag, theirs, ours in differences(trained_settings(path, row, parser), cfg)[:1]:
+            differs = (
+                f"with {flag} {theirs}, {against} has {ours}"
+                if not isinstance(ours, bool)
+                else f"with {flag}, {against} without"
+                if theirs
+                else f"without {flag}, {against} with"
             )
-        trained = settings(parser.parse_args(shlex.split(row["command"])[2:]))
-        for key in SUPERNET_SETTINGS:
-            if trained[key] != cfg[key]:
-                flag = f"--{key.replace('_', '-')}"
-                differs = (
-                    f"with {flag} {trained[key]}, this run has {cfg[key]}"
-                    if not isinstance(cfg[key], bool)
-                    else f"with {flag}, this run without"
-                    if trained[key]
-                    else f"without {flag}, this run with"
-                )
-                raise SystemExit(
-                    f"{path}: its supernets were trained {differs}; run with the settings of "
-                    f"`{row['command']}`, or another --tag"
-                )
+            raise SystemExit(
+                f"{path}: its supernets were trained {differs}; run with the settings of "
+                f"`{row['command']}`, or another --tag"
+            )
         rows.append(row)
     return rows
+
+
+def describe_differences(changes: list[tuple[str, object, object]]) -> str:
+    """How another tag's supernets were trained beside this run's, from ``differences``."""
+    if not changes:
+        return "its supernets trained with this tag's settings"
+    said = [
+        f"{flag} {theirs} (here {ours})"
+        if not isinstance(ours, bool)
+        else f"{'with' if theirs else 'without'} {flag}"
+        for flag, theirs, ours in changes
+    ]
+    return f"its supernets trained as this tag's but {', '.join(said)}"
 
 
 def check_truth(path: Path, cfg: dict) -> dict:
@@ -767,13 +793,19 @@ def main() -> None:
     ]
     # --paired-with: the other tag's rows by seed, ranked against this truth
     other_rows: dict[int, dict] = {}
+    other_trained = ""  # how its supernets were trained beside these
     if args.paired_with is not None:
-        for path in sorted(work.glob(f"rows_{args.paired_with}_seed*.json")):
-            row = {"truth": args.preset, **json.loads(path.read_text())}
-            other_rows[row["seed"]] = row
-        if not other_rows:
+        paths = sorted(work.glob(f"rows_{args.paired_with}_seed*.json"))
+        if not paths:
             raise SystemExit(f"--paired-with {args.paired_with}: no rows_{args.paired_with}_"
                              f"seed*.json in {work}")  # fmt: skip
+        # its settings, as its first row records them (read_rows holds the others to them)
+        other_cfg = trained_settings(paths[0], json.loads(paths[0].read_text()), parser)
+        other_rows = {
+            row["seed"]: {"truth": args.preset, **row}
+            for row in read_rows(work, args.paired_with, other_cfg, parser, paths[0].name)
+        }
+        other_trained = describe_differences(differences(other_cfg, cfg))
         check_same_archs(
             work, sorted({r["truth"] for r in other_rows.values()} - {truth_tag}), truth_tag,
             truth_tables, space,
@@ -1014,10 +1046,10 @@ def main() -> None:
         if not out:
             return []
         return [
-            f"Against `{args.paired_with}` (`{COMMAND}`: supernets trained with that tag's "
-            f"settings, the same seeds {', '.join(str(r['seed']) for r in shared)}, ranked "
-            "against this truth): its Kendall tau per seed, and this tag's paired with it "
-            "(mean difference, seeds above / below, Wilcoxon p):",
+            f"Against `{args.paired_with}` (`{COMMAND}`: {other_trained}, the same seeds "
+            f"{', '.join(str(r['seed']) for r in shared)}, ranked against this truth): its "
+            "Kendall tau per seed, and this tag's paired with it (mean difference, seeds above "
+            "/ below, Wilcoxon p):",
             "",
             f"| comparison | `{args.paired_with}` per seed | mean difference | seeds above / "
             "below | p (smallest possible) |",

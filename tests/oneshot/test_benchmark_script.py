@@ -112,9 +112,30 @@ def test_oneshot_benchmark_runs_every_comparison(tmp_path, fashion_dir):
         f"{crops - plain:+.3f} | {int(crops > plain)} / {int(crops < plain)} |"
     ) in augmented_out.read_text()
     assert "Against `only` (`python " in augmented_out.read_text()
+    assert "its supernets trained as this tag's but without --augment, the same seeds 0," in (
+        augmented_out.read_text()
+    )
+    # paired with a tag of the same supernet settings (the full run's), the report says so
+    same_out = tmp_path / "same.md"
+    same = run([*only[: only.index("--naslid-only")], "--phase", "report", "--out",
+                str(same_out), "--paired-with", "cpu"])  # fmt: skip
+    assert same.returncode == 0, same.stderr[-3000:]
+    assert "its supernets trained with this tag's settings, the same seeds 0," in (
+        same_out.read_text()
+    )
+    # a tag whose rows were trained otherwise than its first row is not paired with
+    mixed = json.loads((tmp_path / "work" / "rows_only_seed0.json").read_text())
+    (tmp_path / "work" / "rows_mixed_seed0.json").write_text(json.dumps(mixed))
+    mixed["command"] = mixed["command"].replace("--epochs 8", "--epochs 6")
+    (tmp_path / "work" / "rows_mixed_seed1.json").write_text(json.dumps({**mixed, "seed": 1}))
     for extra, message in (
         (["--paired-with", "aug"], "--paired-with names this run's own tag 'aug'"),
         (["--paired-with", "nothing"], "--paired-with nothing: no rows_nothing_seed*.json"),
+        (
+            ["--paired-with", "mixed"],
+            "rows_mixed_seed1.json: its supernets were trained with "
+            "--epochs 6, rows_mixed_seed0.json has 8",
+        ),
     ):
         refused = run([*report, "--out", str(tmp_path / "never.md"), *extra])
         assert refused.returncode != 0 and message in refused.stderr

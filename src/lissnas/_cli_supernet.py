@@ -68,16 +68,25 @@ def _oneshot() -> Any:
     return oneshot
 
 
+def _images(
+    dataset: str, root: Path | None, *, train: bool, subset: int | None, seed: int
+) -> ImageData:
+    """The training or test images, or exit with the loader's message."""
+    oneshot = _oneshot()
+    try:
+        return oneshot.load_dataset(dataset, root, train=train, subset=subset, seed=seed)
+    except (ValueError, FileNotFoundError, ModuleNotFoundError) as exc:
+        raise _fail(str(exc)) from None
+
+
 def _data(
     dataset: str, root: Path | None, subset: int | None, val_subset: int, seed: int
 ) -> tuple[ImageData, ImageData]:
-    oneshot = _oneshot()
-    try:
-        train = oneshot.load_dataset(dataset, root, train=True, subset=subset, seed=seed)
-        test = oneshot.load_dataset(dataset, root, train=False, subset=val_subset, seed=seed)
-    except (ValueError, FileNotFoundError, ModuleNotFoundError) as exc:
-        raise _fail(str(exc)) from None
-    return train, test
+    """The training images and the test images."""
+    return (
+        _images(dataset, root, train=True, subset=subset, seed=seed),
+        _images(dataset, root, train=False, subset=val_subset, seed=seed),
+    )
 
 
 def _load(checkpoint: Path) -> tuple[Supernet, ArchSampler, dict]:
@@ -115,7 +124,7 @@ def train(
 ) -> None:
     """Train a single-path supernet on the full space or a shrunk space's members."""
     oneshot = _oneshot()
-    data, _ = _data(dataset, data_root, subset, 1, seed)
+    data = _images(dataset, data_root, train=True, subset=subset, seed=seed)
     try:
         net = oneshot.build_supernet(
             space, num_classes=data.num_classes, in_channels=data.in_channels, width=width,
@@ -163,13 +172,14 @@ def evaluate(
     and the estimates' mean and standard deviation across the architectures."""
     oneshot = _oneshot()
     net, _, _ = _load(checkpoint)
-    calib, val = _data(dataset, data_root, calib_subset, val_subset, 0)
+    calib = _images(dataset, data_root, train=True, subset=calib_subset, seed=0)
+    val = calib if on_train else _images(dataset, data_root, train=False, subset=val_subset, seed=0)
     try:
         archs, values = oneshot.read_truth(truth, net.space)
     except ValueError as exc:
         raise _fail(str(exc)) from None
     estimates = oneshot.evaluate_archs(
-        net, archs, calib, calib if on_train else val, calib_batches=calib_batches,
+        net, archs, calib, val, calib_batches=calib_batches,
         device=device, progress=True,
     )  # fmt: skip
     scores = oneshot.ranking_correlation(estimates, values)

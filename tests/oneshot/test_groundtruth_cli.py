@@ -190,12 +190,18 @@ def test_supernet_commands_end_to_end(tmp_path, fashion_dir):
     )  # fmt: skip
     assert result.exit_code == 0, result.output
     assert '"n": 3' in result.output
-    # --on-train: each path's accuracy on the recalibration images themselves
+    # --on-train: each path's accuracy on the recalibration images themselves, which are all
+    # it reads (here from a folder without the test images)
+    train_only = tmp_path / "train_only"
+    train_only.mkdir()
+    for name in ("train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz"):
+        (train_only / name).symlink_to(fashion_dir / name)
     fit = tmp_path / "fit.csv"
     result = runner.invoke(
         app,
         ["supernet", "evaluate", str(ckpt), "--truth", str(truth), "--calib-subset", "128",
-         "--calib-batches", "1", "--on-train", "--out", str(fit), *common],
+         "--calib-batches", "1", "--on-train", "--out", str(fit), "--data-root",
+         str(train_only), *common],
     )  # fmt: skip
     assert result.exit_code == 0, result.output
     saved = load_checkpoint(ckpt)

@@ -453,10 +453,12 @@ def make_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--paired-with",
-        default=None,
+        action="append",
+        default=[],
         metavar="TAG",
         help="--phase report: also pair each ranking by seed with the same ranking of TAG's "
-        "rows (supernets trained otherwise, e.g. without --augment), against this truth",
+        "rows (supernets trained otherwise, e.g. without --augment), against this truth; "
+        "repeat for several tags",
     )
     parser.add_argument(
         "--split-at",
@@ -490,9 +492,9 @@ def main() -> None:
         parser.error(
             f"--naslid-only is read by --phase supernets (or all) only, not --phase {args.phase}"
         )
-    if args.paired_with is not None and args.phase != "report":
+    if args.paired_with and args.phase != "report":
         parser.error(f"--paired-with is read by --phase report only, not --phase {args.phase}")
-    if args.paired_with == tag:
+    if tag in args.paired_with:
         parser.error(f"--paired-with names this run's own tag {tag!r}")
     if args.split_at is not None and not later:
         parser.error(f"--split-at is read by --phase late-split only, not --phase {args.phase}")
@@ -792,28 +794,30 @@ def main() -> None:
         for row in measured
     ]
     # --paired-with: the other tag's rows by seed, ranked against this truth
-    other_rows: dict[int, dict] = {}
-    other_trained = ""  # how its supernets were trained beside these
-    if args.paired_with is not None:
-        paths = sorted(work.glob(f"rows_{args.paired_with}_seed*.json"))
+    # --paired-with: each other tag's rows by seed, ranked against this truth, and how its
+    # supernets were trained beside these
+    others: dict[str, tuple[dict[int, dict], str]] = {}
+    for other in dict.fromkeys(args.paired_with):
+        paths = sorted(work.glob(f"rows_{other}_seed*.json"))
         if not paths:
-            raise SystemExit(f"--paired-with {args.paired_with}: no rows_{args.paired_with}_"
-                             f"seed*.json in {work}")  # fmt: skip
+            raise SystemExit(f"--paired-with {other}: no rows_{other}_seed*.json in {work}")
         # its settings, as its first row records them (read_rows holds the others to them)
         other_cfg = trained_settings(paths[0], json.loads(paths[0].read_text()), parser)
         other_rows = {
             row["seed"]: {"truth": args.preset, **row}
-            for row in read_rows(work, args.paired_with, other_cfg, parser, paths[0].name)
+            for row in read_rows(work, other, other_cfg, parser, paths[0].name)
         }
-        other_trained = describe_differences(differences(other_cfg, cfg))
         check_same_archs(
             work, sorted({r["truth"] for r in other_rows.values()} - {truth_tag}), truth_tag,
             truth_tables, space,
         )  # fmt: skip
-        other_rows = {
-            seed: rank_against(row, truth_tables, truth=truth_tag, repeats=cfg["truth_repeats"])
-            for seed, row in other_rows.items()
-        }
+        others[other] = (
+            {
+                seed: rank_against(row, truth_tables, truth=truth_tag, repeats=cfg["truth_repeats"])
+                for seed, row in other_rows.items()
+            },
+            describe_differences(differences(other_cfg, cfg)),
+        )
     seconds = sum(r["seconds"] for r in rows)
     measured_keys = [key for key in LABELS if rows and all(key in r for r in rows)]
     # of those, the ones whose estimates every row keeps (older rows keep none)
@@ -1022,9 +1026,9 @@ def main() -> None:
             "",
         ]
 
-    def paired_with() -> list[str]:
-        """Each ranking of this tag paired by seed with the same ranking of --paired-with's
-        rows, over the seeds both measured."""
+    def paired_with(other: str, other_rows: dict[int, dict], trained: str) -> list[str]:
+        """Each ranking of this tag paired by seed with the same ranking of ``other``'s rows
+        (``trained`` as it says), over the seeds both measured."""
         shared = [r for r in rows if r["seed"] in other_rows]
         out = []
         for key in measured_keys:
@@ -1046,12 +1050,12 @@ def main() -> None:
         if not out:
             return []
         return [
-            f"Against `{args.paired_with}` (`{COMMAND}`: {other_trained}, the same seeds "
+            f"Against `{other}` (`{COMMAND}`: {trained}, the same seeds "
             f"{', '.join(str(r['seed']) for r in shared)}, ranked against this truth): its "
             "Kendall tau per seed, and this tag's paired with it (mean difference, seeds above "
             "/ below, Wilcoxon p):",
             "",
-            f"| comparison | `{args.paired_with}` per seed | mean difference | seeds above / "
+            f"| comparison | `{other}` per seed | mean difference | seeds above / "
             "below | p (smallest possible) |",
             "|---|---|---|---|---|",
             *out,
@@ -1144,7 +1148,7 @@ def main() -> None:
         f"{params_tau(truth_f, space, acc_f):.3f} (the same truth).",
         "",
         *paired(),
-        *paired_with(),
+        *(line for other, pair in others.items() for line in paired_with(other, *pair)),
         *by_runs(),
         *spread(),
         *by_subspace(),

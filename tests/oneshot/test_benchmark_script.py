@@ -106,6 +106,7 @@ def test_oneshot_benchmark_runs_every_comparison(tmp_path, fashion_dir):
     report = [*augmented[: augmented.index("--naslid-only")], "--augment", "--phase", "report"]
     paired = run([*report, "--out", str(augmented_out), "--paired-with", "only"])
     assert paired.returncode == 0, paired.stderr[-3000:]
+    assert augmented_out.read_text().count("Against `") == 1
     plain, crops = (r["oneshot_on_full"]["kendall_tau"] for r in (alone_row, augmented_row))
     assert (
         f"| one supernet (one-shot), uniform full-space architectures | {plain:.3f} | "
@@ -123,6 +124,13 @@ def test_oneshot_benchmark_runs_every_comparison(tmp_path, fashion_dir):
     assert "its supernets trained with this tag's settings, the same seeds 0," in (
         same_out.read_text()
     )
+    # --paired-with repeated: a table for each tag, in the order given
+    both = run([*report, "--out", str(same_out), "--paired-with", "cpu", "--paired-with", "only"])
+    assert both.returncode == 0, both.stderr[-3000:]
+    tables = same_out.read_text().split("Against `")[1:]
+    assert [t.split("`")[0] for t in tables] == ["cpu", "only"]
+    assert all("but without --augment, the same seeds 0," in t for t in tables)
+    assert f"| {plain:.3f} | {crops - plain:+.3f} |" in tables[1]
     # a tag whose rows were trained otherwise than its first row is not paired with
     mixed = json.loads((tmp_path / "work" / "rows_only_seed0.json").read_text())
     (tmp_path / "work" / "rows_mixed_seed0.json").write_text(json.dumps(mixed))

@@ -238,7 +238,9 @@ def read_rows(
     rows = []
     for path in sorted(work.glob(f"rows_{tag}_seed*.json")):
         row = json.loads(path.read_text())
-        for flag, theirs, ours in differences(trained_settings(path, row, parser), cfg)[:1]:
+        changes = differences(trained_settings(path, row, parser), cfg)
+        if changes:
+            flag, theirs, ours = changes[0]
             differs = (
                 f"with {flag} {theirs}, {against} has {ours}"
                 if not isinstance(ours, bool)
@@ -531,7 +533,7 @@ def main() -> None:
         machine = f"{args.device} ({torch.cuda.get_device_name(0)})"
     machine += f", {platform.node() or 'this machine'}"
 
-    from lissnas.metrics import PairedComparison, paired_comparison
+    from lissnas.metrics import paired_comparison
     from lissnas.oneshot import (
         CALIB_BATCH_SIZE,
         ArchSampler,
@@ -976,15 +978,18 @@ def main() -> None:
             out.append(f"| {SPLIT_NAMES[key]} | " + " | ".join(cells) + " |")
         return [*out, ""]
 
-    def compare(taus: np.ndarray) -> tuple[np.ndarray, PairedComparison | None, str]:
+    def compare(taus: np.ndarray) -> tuple[np.ndarray, str | None]:
         """``taus`` (seed, [first, second]) without the seeds where a ranking is undefined,
-        their ``paired_comparison`` and its p as the tables print it."""
-        taus = taus[~np.isnan(taus).any(axis=1)]
-        if not len(taus):
-            return taus, None, ""
-        c = paired_comparison(taus[:, 0], taus[:, 1])
+        and their ``paired_comparison`` as the tables' last three cells (mean difference,
+        seeds above / below and how many of the seeds count, p); None if no seed is left."""
+        kept = taus[~np.isnan(taus).any(axis=1)]
+        if not len(kept):
+            return kept, None
+        c = paired_comparison(kept[:, 0], kept[:, 1])
         p = f"{c.pvalue:.3f} ({c.min_pvalue:.3f})"
-        return taus, c, "n/a (equal in every seed)" if math.isnan(c.pvalue) else p
+        p = "n/a (equal in every seed)" if math.isnan(c.pvalue) else p
+        seeds = "" if len(kept) == len(taus) else f" ({len(kept)} of {len(taus)} seeds)"
+        return kept, f"{c.mean_difference:+.3f} | {c.n_better} / {c.n_worse}{seeds} | {p}"
 
     def paired() -> list[str]:
         """Each split's Kendall tau paired by seed with one-shot's, and the shrunk-space
@@ -1000,16 +1005,11 @@ def main() -> None:
         for key, base, name, against in pairs:
             if key not in measured_keys or base not in measured_keys:
                 continue
-            taus, c, p = compare(
+            _, cells = compare(
                 np.array([(r[key]["kendall_tau"], r[base]["kendall_tau"]) for r in rows])
             )
-            if c is None:
-                continue
-            seeds = "" if len(taus) == len(rows) else f" ({len(taus)} of {len(rows)} seeds)"
-            out.append(
-                f"| {name} | {against} | {c.mean_difference:+.3f} | "
-                f"{c.n_better} / {c.n_worse}{seeds} | {p} |"
-            )
+            if cells is not None:
+                out.append(f"| {name} | {against} | {cells} |")
         if not out:
             return []
         return [
@@ -1034,19 +1034,16 @@ def main() -> None:
         for key in measured_keys:
             if not shared or not all(key in other_rows[r["seed"]] for r in shared):
                 continue
-            taus, c, p = compare(
+            kept, cells = compare(
                 np.array(
                     [(r[key]["kendall_tau"], other_rows[r["seed"]][key]["kendall_tau"])
                      for r in shared]
                 )
             )  # fmt: skip
-            if c is None:
-                continue
-            seeds = "" if len(taus) == len(shared) else f" ({len(taus)} of {len(shared)} seeds)"
-            out.append(
-                f"| {LABELS[key]} | {', '.join(f'{t:.3f}' for t in taus[:, 1])} | "
-                f"{c.mean_difference:+.3f} | {c.n_better} / {c.n_worse}{seeds} | {p} |"
-            )
+            if cells is not None:
+                out.append(
+                    f"| {LABELS[key]} | {', '.join(f'{t:.3f}' for t in kept[:, 1])} | {cells} |"
+                )
         if not out:
             return []
         return [

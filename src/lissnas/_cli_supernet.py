@@ -93,14 +93,9 @@ def _load(checkpoint: Path) -> tuple[Supernet, ArchSampler, dict]:
     """Rebuild the supernet and its sampler from a training checkpoint."""
     oneshot = _oneshot()
     try:
-        saved = oneshot.load_checkpoint(checkpoint)
+        return oneshot.load_supernet(checkpoint)
     except (ValueError, FileNotFoundError) as exc:
         raise _fail(str(exc)) from None
-    net = oneshot.build_supernet(**saved["supernet"])
-    net.load_state_dict(saved["model"])
-    members = saved["members"]
-    sampler = oneshot.ArchSampler(net.space, None if members is None else members, seed=0)
-    return net, sampler, saved
 
 
 @supernet_app.command()

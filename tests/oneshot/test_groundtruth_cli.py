@@ -10,10 +10,10 @@ from typer.testing import CliRunner
 
 from lissnas.cli import app
 from lissnas.oneshot import (
-    build_supernet,
     evaluate_archs,
     load_checkpoint,
     load_dataset,
+    load_supernet,
     make_ground_truth,
     read_archs,
     read_truth,
@@ -204,9 +204,7 @@ def test_supernet_commands_end_to_end(tmp_path, fashion_dir):
          str(train_only), *common],
     )  # fmt: skip
     assert result.exit_code == 0, result.output
-    saved = load_checkpoint(ckpt)
-    net = build_supernet(**saved["supernet"])
-    net.load_state_dict(saved["model"])
+    net = load_supernet(ckpt)[0]
     calib = load_dataset("fashion-mnist", fashion_dir, train=True, subset=128, seed=0)
     archs = read_truth(truth, net.space)[0]
     expected = evaluate_archs(net, archs, calib, calib, calib_batches=1)

@@ -16,6 +16,7 @@ from lissnas.oneshot import (
     evolutionary_search,
     kendall_tau_by_group,
     load_checkpoint,
+    load_supernet,
     ranking_correlation,
     recalibrate_bn,
     save_checkpoint,
@@ -88,6 +89,24 @@ def test_augmented_training_resumes_exactly_and_refuses_a_change_of_augment(tmp_
         _train(tmp_path, tiny_train, augment=True, checkpoint=checkpoint, resume=True)
     resumed, _, _ = _train(tmp_path, tiny_train, checkpoint=checkpoint, resume=True)
     assert _same_weights(plain, resumed)
+
+
+def test_load_supernet_rebuilds_the_trained_supernet_and_its_space(tmp_path, tiny_train):
+    net = build_supernet("nb201", **TINY)
+    members = net.space.sample(5, 2)
+    checkpoint = tmp_path / "m.pt"
+    train_supernet(
+        net, ArchSampler(net.space, members, seed=1), tiny_train, epochs=1, checkpoint=checkpoint,
+        progress=False,
+    )  # fmt: skip
+    loaded, sampler, saved = load_supernet(checkpoint, seed=4)
+    assert loaded.config == net.config and _same_weights(net, loaded)
+    assert saved["state"]["step"] == 4
+    assert {tuple(a) for a in sampler.sample_many(50)} <= {tuple(a) for a in members}
+    bad = tmp_path / "bad.pt"
+    bad.write_text("not a checkpoint")
+    with pytest.raises(ValueError, match=r"bad\.pt: not a readable checkpoint"):
+        load_supernet(bad)
 
 
 def test_training_lowers_the_loss_and_bn_recalibration_sets_path_statistics(

@@ -62,7 +62,13 @@ from lissnas.oneshot._supernet import (
     Supernet,
     build_supernet,
 )
-from lissnas.oneshot._train import TrainState, load_checkpoint, save_checkpoint, train_supernet
+from lissnas.oneshot._train import (
+    TrainState,
+    load_checkpoint,
+    load_supernet,
+    save_checkpoint,
+    train_supernet,
+)
 
 __all__ = [
     "CALIB_BATCH_SIZE",
@@ -92,6 +98,7 @@ __all__ = [
     "load_cifar10",
     "load_dataset",
     "load_fashion_mnist",
+    "load_supernet",
     "make_ground_truth",
     "operator_profiles",
     "operator_similarity",

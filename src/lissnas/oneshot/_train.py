@@ -15,7 +15,7 @@ from torch import nn
 
 from lissnas.oneshot._data import ImageData, random_crop_flip
 from lissnas.oneshot._sampler import ArchSampler
-from lissnas.oneshot._supernet import Supernet
+from lissnas.oneshot._supernet import Supernet, build_supernet
 
 CHECKPOINT_FORMAT = "lissnas-supernet-checkpoint"
 
@@ -57,6 +57,21 @@ def load_checkpoint(path: str | os.PathLike[str]) -> dict[str, Any]:
     if not isinstance(payload, dict) or payload.get("format") != CHECKPOINT_FORMAT:
         raise ValueError(f"{path}: not a lissnas supernet checkpoint")
     return payload
+
+
+def load_supernet(
+    path: str | os.PathLike[str], *, seed: int = 0
+) -> tuple[Supernet, ArchSampler, dict[str, Any]]:
+    """The trained supernet of a ``train_supernet`` checkpoint, a fresh sampler over the space
+    it was trained on (``seed`` its generator) and the checkpoint itself.
+
+    ``ValueError`` if ``path`` is not such a checkpoint; the supernet is on the CPU.
+    """
+    saved = load_checkpoint(path)
+    net = build_supernet(**saved["supernet"])
+    net.load_state_dict(saved["model"])
+    members = saved["members"]
+    return net, ArchSampler(net.space, members, seed=seed), saved
 
 
 def train_supernet(

@@ -25,7 +25,8 @@ is made here: architectures trained standalone (``lissnas.oneshot.make_ground_tr
    total epochs); Kendall tau over table F. ``--naslid-only`` measures target 2 alone, at
    less cost for long schedules: NAS-LID's 1 level, and the one-shot supernet continued
    from NAS-LID's warm-up (the start of its own schedule, so the same supernet); no
-   shrunk-space supernet, no second level.
+   shrunk-space supernet, no second level. ``--no-naslid`` measures target 1 alone (and
+   the full-space supernet's ranking of table F): no NAS-LID.
 5. Each seed's estimates are kept beside its taus (``rows_<tag>_seed<s>.json``), and the
    report ranks them against the mean of the first 1, 2, ... runs of the tables too: how far
    the truth's noise holds the taus down; gives the estimates' mean and spread across the
@@ -454,6 +455,12 @@ def make_parser() -> argparse.ArgumentParser:
         "supernet, no 2nd level)",
     )
     parser.add_argument(
+        "--no-naslid",
+        action="store_true",
+        help="--phase supernets: target 1 only: the supernets on the full and the shrunk "
+        "space, no NAS-LID (nothing for the re-split and align phases to add to)",
+    )
+    parser.add_argument(
         "--paired-with",
         action="append",
         default=[],
@@ -494,6 +501,12 @@ def main() -> None:
         parser.error(
             f"--naslid-only is read by --phase supernets (or all) only, not --phase {args.phase}"
         )
+    if args.no_naslid and args.phase not in ("all", "supernets"):
+        parser.error(
+            f"--no-naslid is read by --phase supernets (or all) only, not --phase {args.phase}"
+        )
+    if args.no_naslid and args.naslid_only:
+        parser.error("--no-naslid and --naslid-only exclude each other")
     if args.paired_with and args.phase != "report":
         parser.error(f"--paired-with is read by --phase report only, not --phase {args.phase}")
     if tag in args.paired_with:
@@ -513,6 +526,8 @@ def main() -> None:
     schedules = {} if args.phase == "truth" else lid_stages(cfg["epochs"] - cfg["warmup_epochs"])
     if args.naslid_only:
         schedules = {1: schedules[1]}
+    if args.no_naslid:
+        schedules = {}
     resplit_stages = None
     if later:
         resplit_stages = lid_stages(cfg["epochs"] - split_at, "--split-at")[1]
@@ -652,6 +667,10 @@ def main() -> None:
             check_same_archs(work, [row.get("truth", args.preset)], truth_tag, truth_tables, space)
         if "estimates" not in row:
             raise SystemExit(f"{path} keeps no estimates (an older row): measure it again")
+        if "naslid1_on_full" not in row:
+            raise SystemExit(
+                f"{path} was measured without NAS-LID (`{row['command']}`): no split to add to"
+            )
         if done in row:
             print(f"seed {seed}: {done} is measured already", flush=True)
             return None
@@ -764,8 +783,9 @@ def main() -> None:
                 "shrunk_on_shrunk": evaluate_archs(shrunk, archs_s, train, val, **evaluation),
                 "oneshot_on_full": evaluate_archs(full, archs_f, train, val, **evaluation),
             }
-            print(f"seed {seed}: NAS-LID", flush=True)
-            first = warm_up(seed, cfg["warmup_epochs"])[2]  # the same first split for all levels
+            if schedules:
+                print(f"seed {seed}: NAS-LID", flush=True)
+                first = warm_up(seed, cfg["warmup_epochs"])[2]  # one first split, all levels
         regions = {}
         for levels, stages in schedules.items():
             parts = copy.deepcopy(first)
@@ -857,6 +877,11 @@ def main() -> None:
         c for sc, n in zip(sidecars, used, strict=True)
         for runs, c in sc["commands"].items() if int(runs) <= n
     }  # fmt: skip
+
+    # NAS-LID's schedules the rows measured (none with --no-naslid)
+    levels_measured = {
+        n: st for n, st in schedules.items() if f"naslid{n}_on_full" in measured_keys
+    }
 
     def stat(key: str, metric: str = "kendall_tau") -> str:
         values = np.array([r[key][metric] for r in rows])
@@ -1106,20 +1131,24 @@ def main() -> None:
             ", each batch cropped (4-pixel reflection padding) and flipped at random"
             * cfg["augment"]
         )
-        + f"; BN recalibrated per architecture on {calib_images} training "
-        f"images. NAS-LID: {cfg['warmup_epochs']} warm-up epochs on "
-        "the full space (the one-shot supernet's schedule, cut there), split by LID (k=20, "
-        "256 images, 2 paths per operator), then the sub-supernets trained in turn, each "
-        "from the learning rate one-shot has reached and annealed to 0; "
-        + "; ".join(
-            f"{levels} level{'s' * (levels > 1)}: "
-            + ", then ".join(
-                f"{e} epoch{'s' * (e != 1)} for each of {2**i}" for i, e in enumerate(st, 1)
+        + f"; BN recalibrated per architecture on {calib_images} training images"
+        + (
+            f". NAS-LID: {cfg['warmup_epochs']} warm-up epochs on "
+            "the full space (the one-shot supernet's schedule, cut there), split by LID (k=20, "
+            "256 images, 2 paths per operator), then the sub-supernets trained in turn, each "
+            "from the learning rate one-shot has reached and annealed to 0; "
+            + "; ".join(
+                f"{levels} level{'s' * (levels > 1)}: "
+                + ", then ".join(
+                    f"{e} epoch{'s' * (e != 1)} for each of {2**i}" for i, e in enumerate(st, 1)
+                )
+                for levels, st in levels_measured.items()
             )
-            for levels, st in schedules.items()
-            if f"naslid{levels}_on_full" in measured_keys
+            + " sub-supernets"
+            if levels_measured
+            else " (no NAS-LID: `--no-naslid`)"
         )
-        + f" sub-supernets; {len(rows)} seed{'s' * (len(rows) != 1)}."
+        + f"; {len(rows)} seed{'s' * (len(rows) != 1)}."
         + "".join(
             f" {r.heading} (`--phase {phase}`): {how(r)}."
             for phase, r in RESPLITS.items()
@@ -1157,14 +1186,14 @@ def main() -> None:
             if "shrunk_on_shrunk" in measured_keys
             else ""
         )
-        + "one-shot {} / NAS-LID {} on uniform".format(
-            stat("oneshot_on_full", "spearman"),
-            " / ".join(
-                stat(k, "spearman")
-                for k in ("naslid1_on_full", "naslid2_on_full")
-                if k in measured_keys
-            ),
+        + f"one-shot {stat('oneshot_on_full', 'spearman')}"
+        + (
+            " / NAS-LID "
+            + " / ".join(stat(f"naslid{n}_on_full", "spearman") for n in levels_measured)
+            if levels_measured
+            else ""
         )
+        + " on uniform"
         + "".join(f"; {r.name} {stat(f'{r.key}_on_full', 'spearman')}" for r in resplits)
         + (
             "; warm-up alone {}; aligned {}".format(
@@ -1180,10 +1209,16 @@ def main() -> None:
         )
         + ".",
         "",
-        "Sub-spaces per seed ({edge: operators}; operators "
-        + ", ".join(f"{i} {op}" for i, op in enumerate(NB201_OPS))
-        + "):",
-        "",
+        *(
+            [
+                "Sub-spaces per seed ({edge: operators}; operators "
+                + ", ".join(f"{i} {op}" for i, op in enumerate(NB201_OPS))
+                + "):",
+                "",
+            ]
+            if levels_measured
+            else []
+        ),
         *(
             f"- seed {r['seed']}, {n} level{'s' * (n > 1)}: "
             + ", ".join(json.dumps(region) for region in r[f"naslid{n}_regions"])

@@ -1,7 +1,8 @@
 """`benchmarks/oneshot.py` end to end in a tiny configuration: truth tables with repeated
-runs (extended later), both supernets, NAS-LID at one and two levels, the random-split
-control, the published split rule and a later split, NAS-LID aligned to its warm-up, and
-the Markdown table (with each split's ranking within and across its sub-spaces)."""
+runs (extended later), both supernets, NAS-LID at one and two levels (and either target
+alone), the random-split control, the published split rule and a later split, NAS-LID
+aligned to its warm-up, and the Markdown table (with each split's ranking within and across
+its sub-spaces)."""
 
 from __future__ import annotations
 
@@ -88,6 +89,24 @@ def test_oneshot_benchmark_runs_every_comparison(tmp_path, fashion_dir):
     assert "1 level: 3 epochs for each of 2 sub-supernets; 1 seed." in text
     assert "same members" not in text and "2 levels" not in text
     assert "Spearman: one-shot " in text
+    # target 1 alone: the same full- and shrunk-space supernets as the full run, no NAS-LID
+    target1_out = tmp_path / "target1.md"
+    target1 = [*base, "--truth-repeats", "2", "--tag", "t1", "--out", str(target1_out)]
+    done = run([*target1, "--no-naslid"])
+    assert done.returncode == 0, done.stderr[-3000:]
+    target1_row = json.loads((tmp_path / "work" / "rows_t1_seed0.json").read_text())
+    assert target1_row["estimates"] == {
+        k: row["estimates"][k] for k in ("full_on_shrunk", "shrunk_on_shrunk", "oneshot_on_full")
+    }
+    assert not list((tmp_path / "work").glob("warmup_t1_*"))
+    t1_text = target1_out.read_text()
+    assert "training images (no NAS-LID: `--no-naslid`); 1 seed." in t1_text
+    assert "| shrunk-space supernet | full-space supernet | " in t1_text
+    assert "NAS-LID," not in t1_text and "Sub-spaces per seed" not in t1_text
+    assert " on members; one-shot " in t1_text and " / NAS-LID" not in t1_text
+    refused = run([*target1, "--phase", "align"])
+    assert refused.returncode != 0
+    assert "rows_t1_seed0.json was measured without NAS-LID" in refused.stderr
     # the same with augmented supernets: other weights, and the row and report say so
     augmented_out = tmp_path / "augmented.md"
     augmented = [*only[: only.index("only")], "aug", "--naslid-only", "--augment"]
@@ -392,6 +411,9 @@ def test_oneshot_benchmark_runs_every_comparison(tmp_path, fashion_dir):
          "--epochs minus --warmup-epochs must be even and >= 2, got 5"),
         (["--phase", "random-split", "--warmup-epochs", "3"], 1,
          "--epochs minus --warmup-epochs must be even and >= 2, got 5"),
+        (["--phase", "align", "--no-naslid"], 2,
+         "--no-naslid is read by --phase supernets (or all) only, not --phase align"),
+        (["--no-naslid", "--naslid-only"], 2, "--no-naslid and --naslid-only exclude each other"),
     ],
 )  # fmt: skip
 def test_options_that_fit_no_schedule_stop_before_any_work(tmp_path, args, code, message):

@@ -497,14 +497,11 @@ def main() -> None:
     cfg.update(device=args.device, workers=args.workers, data_root=args.data_root)
     resplit = RESPLITS.get(args.phase)
     later = resplit is not None and resplit.later
-    if args.naslid_only and args.phase not in ("all", "supernets"):
-        parser.error(
-            f"--naslid-only is read by --phase supernets (or all) only, not --phase {args.phase}"
-        )
-    if args.no_naslid and args.phase not in ("all", "supernets"):
-        parser.error(
-            f"--no-naslid is read by --phase supernets (or all) only, not --phase {args.phase}"
-        )
+    for flag, given in (("--naslid-only", args.naslid_only), ("--no-naslid", args.no_naslid)):
+        if given and args.phase not in ("all", "supernets"):
+            parser.error(
+                f"{flag} is read by --phase supernets (or all) only, not --phase {args.phase}"
+            )
     if args.no_naslid and args.naslid_only:
         parser.error("--no-naslid and --naslid-only exclude each other")
     if args.paired_with and args.phase != "report":
@@ -815,7 +812,6 @@ def main() -> None:
         rank_against(row, truth_tables, truth=truth_tag, repeats=cfg["truth_repeats"])
         for row in measured
     ]
-    # --paired-with: the other tag's rows by seed, ranked against this truth
     # --paired-with: each other tag's rows by seed, ranked against this truth, and how its
     # supernets were trained beside these
     others: dict[str, tuple[dict[int, dict], str]] = {}

@@ -70,8 +70,7 @@ def load_supernet(
     saved = load_checkpoint(path)
     net = build_supernet(**saved["supernet"])
     net.load_state_dict(saved["model"])
-    members = saved["members"]
-    return net, ArchSampler(net.space, members, seed=seed), saved
+    return net, ArchSampler(net.space, saved["members"], seed=seed), saved
 
 
 def train_supernet(

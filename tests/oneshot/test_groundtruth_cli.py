@@ -6,10 +6,12 @@ import json
 
 import pytest
 import torch
+import typer
 from typer.testing import CliRunner
 
 from lissnas.cli import app
 from lissnas.oneshot import (
+    CALIB_BATCH_SIZE,
     evaluate_archs,
     load_checkpoint,
     load_dataset,
@@ -156,6 +158,13 @@ def test_truth_params_are_minus_one_where_the_table_has_none(tmp_path):
     path = tmp_path / "t.csv"
     path.write_text("arch,accuracy\n" + NB201Space().to_string([1] * 6) + ",1\n")
     assert read_truth_params(path, NB201Space()).tolist() == [-1]
+
+
+def test_evaluate_help_states_the_recalibration_batch_size():
+    # the CLI imports no torch, so its help writes the size out; this keeps the two equal
+    evaluate = typer.main.get_command(app).commands["supernet"].commands["evaluate"]
+    (option,) = [p for p in evaluate.params if p.name == "calib_batches"]
+    assert option.help.startswith(f"Batches of {CALIB_BATCH_SIZE} ")
 
 
 def test_supernet_commands_end_to_end(tmp_path, fashion_dir):

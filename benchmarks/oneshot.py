@@ -67,7 +67,7 @@ for: tables of other settings live under their own ``--truth-tag`` (say, a longe
 ``--truth-epochs``), and the same supernets' estimates can be ranked against them. The file
 names the command of every part and the machine the supernets were trained on, as each row
 records it (so a GPU run's report can be rewritten anywhere; older rows record none, and
-then the report names the machine it is written on). The CPU preset writes
+then the report names their seeds as not recording one). The CPU preset writes
 ``results/oneshot.md``; other presets and tags ``results/oneshot_<tag>.md``, with
 ``_truth-<name>`` before ``.md`` for another ``--truth-tag``.
 """
@@ -887,9 +887,14 @@ def main() -> None:
         return ", ".join(f"{r[key]['kendall_tau']:.3f}" for r in rows)
 
     calib_images = min(cfg["calib_batches"] * CALIB_BATCH_SIZE, len(train))
-    # where the supernets were trained: as each row records it (older rows record none: then
-    # this machine, which names it only when the report is written where they were measured)
-    machines = sorted({row.get("machine", machine) for row in rows})
+    # where the supernets were trained, as each row records it (rows measured before rows
+    # recorded it name none: the report says which, rather than name the machine writing it)
+    machines = sorted({row["machine"] for row in rows if "machine" in row})
+    unrecorded = [str(row["seed"]) for row in rows if "machine" not in row]
+    if unrecorded:
+        machines.append(
+            f"a machine not recorded by seed{'s' * (len(unrecorded) > 1)} {', '.join(unrecorded)}"
+        )
     commands = sorted(
         truth_commands
         | {r["command"] for r in rows}

@@ -336,6 +336,11 @@ def test_oneshot_benchmark_runs_every_comparison(tmp_path, fashion_dir):
     text = alone_out.read_text()
     assert "| NAS-LID, 1 level, aligned | one-shot | " in text
     assert " on cuda (NVIDIA H200), gpu-host. Truth tables " in text
+    # a row from before rows recorded the machine: the report says so, naming no machine
+    del only_row["machine"]
+    (tmp_path / "work" / "rows_only_seed0.json").write_text(json.dumps(only_row))
+    assert run([*only_align, "--phase", "report"]).returncode == 0
+    assert " on a machine not recorded by seed 0. Truth tables " in alone_out.read_text()
 
     # more runs later: only run 2 is trained, the report still ranks against runs 0 and 1
     # and shows the same estimates against the mean of 1, 2 and 3 runs

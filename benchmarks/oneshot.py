@@ -232,7 +232,7 @@ def differences(trained: dict, cfg: dict) -> list[tuple[str, object, object]]:
 def read_rows(
     work: Path, tag: str, cfg: dict, parser: argparse.ArgumentParser, against: str = "this run"
 ) -> list[dict]:
-    """Every seed's row measured so far under ``tag``; stop if one's supernets were trained
+    """Every seed's row measured so far under ``tag``, by seed; stop if one's supernets were trained
     with other settings than ``cfg`` (those of ``against``; re-read from the command the row
     records), so that a report cannot describe them wrongly, nor a run add seeds of other
     settings to them."""
@@ -254,7 +254,7 @@ def read_rows(
                 f"`{row['command']}`, or another --tag"
             )
         rows.append(row)
-    return rows
+    return sorted(rows, key=lambda row: row["seed"])  # seed 10 after 9, not after 1
 
 
 def describe_differences(changes: list[tuple[str, object, object]]) -> str:

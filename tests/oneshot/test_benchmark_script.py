@@ -6,6 +6,7 @@ its sub-spaces)."""
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import subprocess
 import sys
@@ -454,6 +455,23 @@ def test_rows_measured_otherwise_stop_a_run_before_its_truth_trains(
     assert done.returncode == 1
     assert message in done.stderr
     assert [p.name for p in work.iterdir()] == ["rows_cpu_seed0.json"]  # no shrink, no truth
+
+
+def test_rows_are_read_in_seed_order(tmp_path, monkeypatch):
+    monkeypatch.syspath_prepend(str(ROOT / "benchmarks"))  # the script imports _common
+    spec = importlib.util.spec_from_file_location(
+        "oneshot_script", ROOT / "benchmarks" / "oneshot.py"
+    )
+    script = importlib.util.module_from_spec(spec)
+    monkeypatch.setitem(sys.modules, spec.name, script)  # its dataclasses look themselves up
+    spec.loader.exec_module(script)
+    parser = script.make_parser()
+    flags = ["--epochs", "8", "--warmup-epochs", "2"]
+    for seed in (2, 10, 1):
+        row = {"seed": seed, "command": " ".join(["python benchmarks/oneshot.py", *flags])}
+        (tmp_path / f"rows_cpu_seed{seed}.json").write_text(json.dumps(row))
+    cfg = script.settings(parser.parse_args(flags))
+    assert [r["seed"] for r in script.read_rows(tmp_path, "cpu", cfg, parser)] == [1, 2, 10]
 
 
 def run(command: list[str], cwd: Path | None = None) -> subprocess.CompletedProcess:

@@ -232,10 +232,10 @@ def differences(trained: dict, cfg: dict) -> list[tuple[str, object, object]]:
 def read_rows(
     work: Path, tag: str, cfg: dict, parser: argparse.ArgumentParser, against: str = "this run"
 ) -> list[dict]:
-    """Every seed's row measured so far under ``tag``, by seed; stop if one's supernets were trained
-    with other settings than ``cfg`` (those of ``against``; re-read from the command the row
-    records), so that a report cannot describe them wrongly, nor a run add seeds of other
-    settings to them."""
+    """Every seed's row measured so far under ``tag``, in seed order; stop if one's supernets
+    were trained with other settings than ``cfg`` (those of ``against``; re-read from the
+    command the row records), so that a report cannot describe them wrongly, nor a run add
+    seeds of other settings to them."""
     rows = []
     for path in sorted(work.glob(f"rows_{tag}_seed*.json")):
         row = json.loads(path.read_text())
@@ -255,6 +255,11 @@ def read_rows(
             )
         rows.append(row)
     return sorted(rows, key=lambda row: row["seed"])  # seed 10 after 9, not after 1
+
+
+def name_seeds(seeds: list[int]) -> str:
+    """``"seed 3"`` or ``"seeds 0, 1"``."""
+    return f"seed{'s' * (len(seeds) > 1)} {', '.join(map(str, seeds))}"
 
 
 def describe_differences(changes: list[tuple[str, object, object]]) -> str:
@@ -890,11 +895,9 @@ def main() -> None:
     # where the supernets were trained, as each row records it (rows measured before rows
     # recorded it name none: the report says which, rather than name the machine writing it)
     machines = sorted({row["machine"] for row in rows if "machine" in row})
-    unrecorded = [str(row["seed"]) for row in rows if "machine" not in row]
+    unrecorded = [row["seed"] for row in rows if "machine" not in row]
     if unrecorded:
-        machines.append(
-            f"a machine not recorded by seed{'s' * (len(unrecorded) > 1)} {', '.join(unrecorded)}"
-        )
+        machines.append(f"a machine not recorded by {name_seeds(unrecorded)}")
     commands = sorted(
         truth_commands
         | {r["command"] for r in rows}
@@ -1116,7 +1119,7 @@ def main() -> None:
         f"range {acc_s.min():.1f}-{acc_s.max():.1f} (members), "
         f"{acc_f.min():.1f}-{acc_f.max():.1f} (uniform)."
         + "".join(
-            f" Seed{'s' * (len(seeds) > 1)} {', '.join(map(str, seeds))} "
+            f" {name_seeds(seeds).capitalize()} "
             f"{'were' if len(seeds) > 1 else 'was'} measured beside the truth tables `{b}` "
             "(`--truth-tag`); the stored estimates are ranked here against these."
             for b, seeds in sorted(beside.items())

@@ -15,6 +15,7 @@ is made here: architectures trained standalone (``lissnas.oneshot.make_ground_tr
    the mean, and the Kendall tau between runs says how far the table agrees with itself.
    A larger ``--truth-repeats`` later extends the tables (only the new runs are trained); a
    table with more runs serves a run asking for fewer with its first runs.
+   ``benchmarks/truth_agreement.py`` compares the runs of tables of several ``--truth-tag``.
 3. Target 1, per seed: a supernet trained on the full space and one trained on the shrunk
    space (same epochs, data, batch size, schedule); Kendall tau of each over table S.
    An estimate is a path's test accuracy after its BatchNorm statistics are re-estimated

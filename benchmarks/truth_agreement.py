@@ -1,0 +1,167 @@
+"""How far the one-shot benchmark's truth tables agree, run by run: writes
+``results/oneshot_truth_agreement.md``.
+
+Usage: ``python benchmarks/truth_agreement.py [--truth-tag cpu-e16 --truth-tag cpu-e32 ...]``
+
+``benchmarks/oneshot.py --phase truth`` trains the same architectures standalone (the
+shrunk space's members, table ``truth_shrunk_<tag>.csv``, and uniform full-space ones,
+``truth_full_<tag>.csv``) once per run, run r with seed r, for each ``--truth-tag``'s
+settings (say, 4 or 16 epochs). For each table this prints every tag's own agreement (the
+Kendall tau between two of its runs, whose seeds differ) and the parameter count's tau
+against each run and against the runs' mean; and for each pair of tags the tau between a
+run of one and a run of the other with the same seed (same initial weights and data order)
+and with different seeds. Where runs of the same seed agree across tags far more than runs
+of one tag agree with each other, what a run's seed draws decides its ranking more than the
+training does, and a truth of a few runs ranks the architectures by chance that longer
+training does not remove.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+from pathlib import Path
+
+import numpy as np
+
+from _common import write_markdown
+from lissnas.oneshot import ranking_correlation, read_truth_params, read_truth_runs
+from lissnas.spaces import NB201Space
+
+#: table kinds, as ``benchmarks/oneshot.py`` names its truth files and its report the tables
+KINDS = {"shrunk": "the shrunk space's members", "full": "uniform full-space architectures"}
+
+
+def tau(a: np.ndarray, b: np.ndarray) -> float:
+    return ranking_correlation(a, b)["kendall_tau"]
+
+
+def mean_or_na(values: list[float]) -> str:
+    return f"{np.mean(values):.3f}" if values else "n/a"
+
+
+def read_tables(work: Path, kind: str, tags: list[str]) -> dict[str, tuple[np.ndarray, ...]]:
+    """``{tag: (runs (n_archs, n_runs), params)}`` of the ``kind`` tables of ``tags``; stop
+    unless each exists and all hold the same architectures in the same order."""
+    space = NB201Space()
+    tables: dict[str, tuple[np.ndarray, ...]] = {}
+    first = None
+    for tag in tags:
+        path = work / f"truth_{kind}_{tag}.csv"
+        if not path.exists():
+            raise SystemExit(
+                f"{path} does not exist: make it with benchmarks/oneshot.py --phase truth"
+            )
+        try:
+            archs, runs = read_truth_runs(path, space)
+            params = read_truth_params(path, space)
+        except ValueError as exc:
+            raise SystemExit(str(exc)) from None
+        if first is None:
+            first = (path, archs)
+        elif not np.array_equal(archs, first[1]):
+            raise SystemExit(
+                f"{path} holds other architectures than {first[0]} (or another order): "
+                "only tables made with the same --truth-archs compare run by run"
+            )
+        tables[tag] = (runs, params)
+    return tables
+
+
+def epochs_of(work: Path, kind: str, tag: str) -> str:
+    """The ``truth_epochs`` a table's sidecar records, or ``not recorded``."""
+    sidecar = work / f"truth_{kind}_{tag}.json"
+    if not sidecar.exists():
+        return "not recorded"
+    return str(
+        json.loads(sidecar.read_text()).get("settings", {}).get("truth_epochs", "not recorded")
+    )
+
+
+def own_rows(work: Path, kind: str, tables: dict) -> list[str]:
+    """One Markdown row per tag: its epochs, runs, accuracy, agreement between its runs and
+    the parameter count's tau against a run and against the mean."""
+    rows = []
+    for tag, (runs, params) in tables.items():
+        n = runs.shape[1]
+        between = [tau(runs[:, i], runs[:, j]) for i, j in itertools.combinations(range(n), 2)]
+        mean = runs.mean(axis=1)
+        has_params = bool((params >= 0).all())
+        per_run = (
+            ", ".join(f"{tau(params, runs[:, r]):.3f}" for r in range(n)) if has_params else "n/a"
+        )
+        of_mean = f"{tau(params, mean):.3f}" if has_params else "n/a"
+        rows.append(
+            f"| {tag} | {epochs_of(work, kind, tag)} | {n} | {runs.mean():.2f} | "
+            f"{np.ptp(mean):.2f} | {mean_or_na(between)} | {per_run} | {of_mean} |"
+        )
+    return rows
+
+
+def cross_rows(tables: dict) -> list[str]:
+    """One Markdown row per pair of tags: the tau between their runs of the same seed and
+    of different seeds (means over such pairs), and between their means."""
+    rows = []
+    for (a, (runs_a, _)), (b, (runs_b, _)) in itertools.combinations(tables.items(), 2):
+        pairs = itertools.product(range(runs_a.shape[1]), range(runs_b.shape[1]))
+        same, other = [], []
+        for i, j in pairs:
+            (same if i == j else other).append(tau(runs_a[:, i], runs_b[:, j]))
+        rows.append(
+            f"| {a} | {b} | {mean_or_na(same)} ({len(same)}) | {mean_or_na(other)} "
+            f"({len(other)}) | {tau(runs_a.mean(axis=1), runs_b.mean(axis=1)):.3f} |"
+        )
+    return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.strip().splitlines()[0])
+    parser.add_argument(
+        "--truth-tag",
+        action="append",
+        help="tables truth_{shrunk,full}_<tag>.csv to compare, repeatable "
+        "(default: cpu, cpu-e16, cpu-e32)",
+    )
+    parser.add_argument("--work", default="results/oneshot_work", help="folder of the tables")
+    parser.add_argument("--out", default="results/oneshot_truth_agreement.md")
+    args = parser.parse_args()
+    tags = args.truth_tag or ["cpu", "cpu-e16", "cpu-e32"]
+    if len(set(tags)) < 2:
+        parser.error(f"compare at least two different --truth-tag, got {tags}")
+    work = Path(args.work)
+    flags = " ".join(f"--truth-tag {t}" for t in tags)
+    lines = [
+        "# How far the one-shot benchmark's truth tables agree",
+        "",
+        f"Command: `python benchmarks/truth_agreement.py {flags} --work {args.work}`. Kendall "
+        "tau between two runs of the same architectures trained standalone "
+        "(`benchmarks/oneshot.py --phase truth`; run r with seed r: the same initial weights "
+        "and data order in every table). Own agreement: mean over pairs of the tag's runs "
+        "(different seeds). The parameter count: its tau against each run "
+        "and against the runs' mean. Across tags: mean over pairs of a run of each, of the "
+        "same seed and of different seeds (pairs in brackets), and the tau between the "
+        "tags' means.",
+    ]
+    for kind, label in KINDS.items():
+        tables = read_tables(work, kind, tags)
+        lines += [
+            "",
+            f"## {label} (`truth_{kind}_<tag>.csv`, {len(next(iter(tables.values()))[0])} "
+            "architectures)",
+            "",
+            "| truth tag | epochs | runs | mean accuracy % | spread of the mean (points) | "
+            "own agreement | parameter count vs run 0, 1, ... | vs the mean |",
+            "|---|---|---|---|---|---|---|---|",
+            *own_rows(work, kind, tables),
+            "",
+            "| tag | other tag | same seed (pairs) | different seeds (pairs) | means |",
+            "|---|---|---|---|---|",
+            *cross_rows(tables),
+        ]
+    print("\n".join(lines))
+    write_markdown(args.out, lines)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,74 @@
+"""`benchmarks/truth_agreement.py` on the truth tables the repository keeps: each tag's
+agreement between its runs, the parameter count's, and runs of the same and of different
+seeds across tags, as recomputed here from the tables; refusals write nothing."""
+
+from __future__ import annotations
+
+import itertools
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from lissnas.oneshot import ranking_correlation, read_truth_params, read_truth_runs
+from lissnas.spaces import NB201Space
+
+ROOT = Path(__file__).resolve().parents[2]
+WORK = ROOT / "results" / "oneshot_work"
+SCRIPT = ROOT / "benchmarks" / "truth_agreement.py"
+
+
+def run(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, str(SCRIPT), "--work", str(WORK), *args],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+def tau(a: np.ndarray, b: np.ndarray) -> float:
+    return ranking_correlation(a, b)["kendall_tau"]
+
+
+def test_agreement_tables_match_the_truth_tables(tmp_path):
+    out = tmp_path / "agreement.md"
+    done = run("--truth-tag", "cpu", "--truth-tag", "cpu-e16", "--out", str(out))
+    assert done.returncode == 0, done.stderr[-3000:]
+    text = out.read_text()
+    space = NB201Space()
+    for kind in ("shrunk", "full"):
+        _, coarse = read_truth_runs(WORK / f"truth_{kind}_cpu.csv", space)
+        _, fine = read_truth_runs(WORK / f"truth_{kind}_cpu-e16.csv", space)
+        params = read_truth_params(WORK / f"truth_{kind}_cpu-e16.csv", space)
+        pairs = itertools.combinations(range(fine.shape[1]), 2)
+        own = np.mean([tau(fine[:, i], fine[:, j]) for i, j in pairs])
+        by_run = ", ".join(f"{tau(params, fine[:, r]):.3f}" for r in range(fine.shape[1]))
+        of_mean = tau(params, fine.mean(axis=1))
+        row = f"| cpu-e16 | 16 | 6 | {fine.mean():.2f} | {np.ptp(fine.mean(axis=1)):.2f} | "
+        assert f"{row}{own:.3f} | {by_run} | {of_mean:.3f} |" in text
+        same = np.mean([tau(coarse[:, r], fine[:, r]) for r in range(coarse.shape[1])])
+        other = np.mean(
+            [tau(coarse[:, i], fine[:, j]) for i in range(4) for j in range(6) if i != j]
+        )
+        means = tau(coarse.mean(axis=1), fine.mean(axis=1))
+        assert f"| cpu | cpu-e16 | {same:.3f} (4) | {other:.3f} (20) | {means:.3f} |" in text
+    assert "--truth-tag cpu --truth-tag cpu-e16" in text  # the command is recorded
+
+
+@pytest.mark.parametrize(
+    ("tags", "message"),
+    [
+        (["cpu", "gpu1"], "holds other architectures than"),
+        (["cpu", "absent"], "truth_shrunk_absent.csv does not exist"),
+        (["cpu", "cpu"], "compare at least two different --truth-tag"),
+    ],
+)
+def test_refusals_name_the_problem_and_write_nothing(tmp_path, tags, message):
+    out = tmp_path / "agreement.md"
+    done = run(*itertools.chain.from_iterable(("--truth-tag", t) for t in tags), "--out", str(out))
+    assert done.returncode != 0
+    assert message in done.stderr
+    assert not out.exists()

@@ -34,10 +34,12 @@ KINDS = {"shrunk": "the shrunk space's members", "full": "uniform full-space arc
 
 
 def tau(a: np.ndarray, b: np.ndarray) -> float:
+    """Kendall tau between two rankings of the same architectures (NaN if one is constant)."""
     return ranking_correlation(a, b)["kendall_tau"]
 
 
 def mean_or_na(values: list[float]) -> str:
+    """The mean to 3 decimals, or ``n/a`` when there is nothing to average."""
     return f"{np.mean(values):.3f}" if values else "n/a"
 
 

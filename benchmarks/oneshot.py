@@ -562,6 +562,7 @@ def main() -> None:
         load_checkpoint,
         load_fashion_mnist,
         ranking_correlation,
+        runs_agreement,
         save_checkpoint,
         split_supernet,
         train_supernet,
@@ -910,14 +911,10 @@ def main() -> None:
         """Kendall tau between two runs of the same table, averaged over pairs of runs."""
         if runs.shape[1] < 2:
             return "n/a (one run)"
-        taus = [
-            ranking_correlation(runs[:, i], runs[:, j])["kendall_tau"]
-            for i in range(runs.shape[1])
-            for j in range(i + 1, runs.shape[1])
-        ]
         gap = np.abs(runs - runs.mean(axis=1, keepdims=True)).mean()
         return (
-            f"{np.mean(taus):.3f} (mean absolute deviation of a run from the mean {gap:.2f} points)"
+            f"{runs_agreement(runs):.3f} (mean absolute deviation of a run from the mean "
+            f"{gap:.2f} points)"
         )
 
     def by_runs() -> list[str]:

@@ -26,7 +26,12 @@ from pathlib import Path
 import numpy as np
 
 from _common import write_markdown
-from lissnas.oneshot import ranking_correlation, read_truth_params, read_truth_runs
+from lissnas.oneshot import (
+    ranking_correlation,
+    read_truth_params,
+    read_truth_runs,
+    runs_agreement,
+)
 from lissnas.spaces import NB201Space
 
 #: table kinds, as ``benchmarks/oneshot.py`` names its truth files and its report the tables
@@ -87,7 +92,7 @@ def own_rows(work: Path, kind: str, tables: dict) -> list[str]:
     rows = []
     for tag, (runs, params) in tables.items():
         n = runs.shape[1]
-        between = [tau(runs[:, i], runs[:, j]) for i, j in itertools.combinations(range(n), 2)]
+        own = f"{runs_agreement(runs):.3f}" if n > 1 else "n/a"
         mean = runs.mean(axis=1)
         has_params = bool((params >= 0).all())
         per_run = (
@@ -96,7 +101,7 @@ def own_rows(work: Path, kind: str, tables: dict) -> list[str]:
         of_mean = f"{tau(params, mean):.3f}" if has_params else "n/a"
         rows.append(
             f"| {tag} | {epochs_of(work, kind, tag)} | {n} | {runs.mean():.2f} | "
-            f"{np.ptp(mean):.2f} | {mean_or_na(between)} | {per_run} | {of_mean} |"
+            f"{np.ptp(mean):.2f} | {own} | {per_run} | {of_mean} |"
         )
     return rows
 

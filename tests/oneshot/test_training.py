@@ -19,6 +19,7 @@ from lissnas.oneshot import (
     load_supernet,
     ranking_correlation,
     recalibrate_bn,
+    runs_agreement,
     save_checkpoint,
     train_supernet,
 )
@@ -153,6 +154,15 @@ def test_ranking_correlation():
     assert ranking_correlation([1, 2, 3], [3, 2, 1])["spearman"] == pytest.approx(-1.0)
     with pytest.raises(ValueError, match="equal-length"):
         ranking_correlation([1, 2], [1, 2, 3])
+
+
+def test_runs_agreement_averages_the_pairs_of_runs():
+    same, reversed_ = [1, 2, 3, 4], [4, 3, 2, 1]
+    # pairs of columns: (0, 1) agree fully, (0, 2) and (1, 2) disagree fully
+    assert runs_agreement(np.column_stack([same, same, reversed_])) == pytest.approx(-1 / 3)
+    assert np.isnan(runs_agreement(np.array([[1.0], [2.0]])))  # one run: nothing to compare
+    with pytest.raises(ValueError, match="n_archs, n_runs"):
+        runs_agreement(np.array([1.0, 2.0]))
 
 
 def test_kendall_tau_by_group_splits_the_pairs():

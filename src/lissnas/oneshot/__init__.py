@@ -26,6 +26,7 @@ from lissnas.oneshot._evaluate import (
     kendall_tau_by_group,
     ranking_correlation,
     recalibrate_bn,
+    runs_agreement,
 )
 from lissnas.oneshot._lid import (
     lid_mle,
@@ -111,6 +112,7 @@ __all__ = [
     "read_truth_runs",
     "recalibrate_bn",
     "route_regions",
+    "runs_agreement",
     "save_checkpoint",
     "spectral_bipartition",
     "split_supernet",

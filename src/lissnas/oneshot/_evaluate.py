@@ -108,6 +108,24 @@ def ranking_correlation(estimates: Sequence[float], truth: Sequence[float]) -> d
     }
 
 
+def runs_agreement(runs: np.ndarray) -> float:
+    """Mean Kendall tau between two columns of ``runs`` (``(n_archs, n_runs)``, one run of a
+    ground truth per column) over every pair of columns: how far a truth agrees with itself.
+    NaN with fewer than two runs."""
+    runs = np.asarray(runs, dtype=float)
+    if runs.ndim != 2:
+        raise ValueError(f"runs must be (n_archs, n_runs), got shape {runs.shape}")
+    n = runs.shape[1]
+    if n < 2:
+        return float("nan")
+    taus = [
+        ranking_correlation(runs[:, i], runs[:, j])["kendall_tau"]
+        for i in range(n)
+        for j in range(i + 1, n)
+    ]
+    return float(np.mean(taus))
+
+
 def kendall_tau_by_group(
     estimates: Sequence[float], truth: Sequence[float], groups: Sequence[int]
 ) -> dict[str, float]:

@@ -14,7 +14,8 @@ is made here: architectures trained standalone (``lissnas.oneshot.make_ground_tr
    ``--truth-repeats`` times (run r with seed r for every architecture); the accuracy is
    the mean, and the Kendall tau between runs says how far the table agrees with itself.
    A larger ``--truth-repeats`` later extends the tables (only the new runs are trained); a
-   table with more runs serves a run asking for fewer with its first runs.
+   table with more runs serves a run asking for fewer with its first runs. With
+   ``--truth-augment`` the standalone training crops and flips its batches at random.
    ``benchmarks/truth_agreement.py`` compares the runs of tables of several ``--truth-tag``.
 3. Target 1, per seed: a supernet trained on the full space and one trained on the shrunk
    space (same epochs, data, batch size, schedule); Kendall tau of each over table S.
@@ -98,14 +99,22 @@ PRESETS = {
     "cpu": dict(subset=5000, val_subset=5000, width=8, depth=1, truth_archs=32,
                 truth_repeats=2, truth_epochs=4, epochs=15, warmup_epochs=5, seeds=3,
                 batch_size=128, supernet_batch_size=128, lr=0.05, calib_batches=10,
-                augment=False),
+                augment=False, truth_augment=False),
     # one GPU: the benchmark's own cell width, more data and epochs
     "gpu": dict(subset=20000, val_subset=5000, width=16, depth=2, truth_archs=60,
                 truth_repeats=3, truth_epochs=8, epochs=20, warmup_epochs=6, seeds=3,
                 batch_size=128, supernet_batch_size=128, lr=0.05, calib_batches=10,
-                augment=False),
+                augment=False, truth_augment=False),
 }  # fmt: skip
 
+
+#: the help of the presets' switches
+BOOL_HELP = {
+    "augment": "crop and flip the supernets' training batches at random (random_crop_flip; "
+    "the truth is trained as its --truth-tag's tables were)",
+    "truth_augment": "crop and flip the truth's standalone training batches at random "
+    "(--phase truth; tables made so need their own --truth-tag)",
+}
 
 #: how this script was run, as recorded beside what it measures
 COMMAND = "python " + " ".join(sys.argv)
@@ -199,7 +208,10 @@ SPLIT_NAMES = {
 
 #: what a truth table depends on besides its runs (checked when a table is reused)
 TRUTH_SETTINGS = ("subset", "val_subset", "width", "depth", "truth_archs", "truth_epochs",
-                  "batch_size")  # fmt: skip
+                  "batch_size", "truth_augment")  # fmt: skip
+
+#: what a truth table's sidecar written before a setting existed was made with
+TRUTH_SETTING_BEFORE = {"truth_augment": False}
 
 #: what a row's supernets depend on besides the seed (checked when rows are read)
 SUPERNET_SETTINGS = ("subset", "val_subset", "width", "depth", "epochs", "warmup_epochs",
@@ -284,7 +296,8 @@ def check_truth(path: Path, cfg: dict) -> dict:
         raise SystemExit(f"{path} does not exist: run --phase truth first")
     sidecar_path = path.with_suffix(".json")
     sidecar = json.loads(sidecar_path.read_text()) if sidecar_path.exists() else {}
-    saved = {k: v for k, v in sidecar.get("settings", {}).items() if k in TRUTH_SETTINGS}
+    recorded = {**TRUTH_SETTING_BEFORE, **sidecar.get("settings", {})}
+    saved = {k: v for k, v in recorded.items() if k in TRUTH_SETTINGS}
     settings = {k: cfg[k] for k in TRUTH_SETTINGS}
     if saved != settings:
         raise SystemExit(
@@ -330,7 +343,7 @@ def ground_truth(path: Path, archs: np.ndarray, cfg: dict, train, test) -> None:
     rows = make_ground_truth(
         "nb201", path, train, test, archs=archs, epochs=cfg["truth_epochs"],
         width=cfg["width"], depth=cfg["depth"], repeats=repeats, batch_size=cfg["batch_size"],
-        device=cfg["device"], workers=cfg["workers"],
+        augment=cfg["truth_augment"], device=cfg["device"], workers=cfg["workers"],
         on_result=lambda r: print(f"  {r.accuracy:6.2f} {r.arch}", flush=True),
     )  # fmt: skip
     if path.read_text() == before:
@@ -482,11 +495,10 @@ def make_parser() -> argparse.ArgumentParser:
         help="--phase late-split: the epoch NAS-LID splits at (default: half of --epochs)",
     )
     for key, value in PRESETS["cpu"].items():
-        if isinstance(value, bool):  # --augment
+        if isinstance(value, bool):  # --augment, --truth-augment
             parser.add_argument(
-                f"--{key}", action="store_true", default=None,
-                help="crop and flip the supernets' training batches at random "
-                "(random_crop_flip; the truth is trained as its --truth-tag's tables were)",
+                f"--{key.replace('_', '-')}", action="store_true", default=None,
+                help=BOOL_HELP[key],
             )  # fmt: skip
             continue
         parser.add_argument(
@@ -1112,7 +1124,9 @@ def main() -> None:
         f"{len(acc_s)} shrunk-space members and {len(acc_f)} uniform full-space architectures "
         f"trained standalone {cfg['truth_repeats']} time{'s' * (cfg['truth_repeats'] > 1)} "
         f"(seeds 0..{cfg['truth_repeats'] - 1}, "
-        f"common to all architectures) for {cfg['truth_epochs']} epochs each, accuracy the "
+        f"common to all architectures) for {cfg['truth_epochs']} epochs each"
+        + (", each batch cropped and flipped at random" * cfg["truth_augment"])
+        + ", accuracy the "
         "mean of the runs (`lissnas supernet groundtruth --repeats`); standalone accuracy "
         f"range {acc_s.min():.1f}-{acc_s.max():.1f} (members), "
         f"{acc_f.min():.1f}-{acc_f.max():.1f} (uniform)."

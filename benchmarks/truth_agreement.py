@@ -6,7 +6,8 @@ Usage: ``python benchmarks/truth_agreement.py [--truth-tag cpu-e16 --truth-tag c
 ``benchmarks/oneshot.py --phase truth`` trains the same architectures standalone (the
 shrunk space's members, table ``truth_shrunk_<tag>.csv``, and uniform full-space ones,
 ``truth_full_<tag>.csv``) once per run, run r with seed r, for each ``--truth-tag``'s
-settings (say, 4 or 16 epochs). For each table this prints every tag's own agreement (the
+settings (say, 4 or 16 epochs, or batches cropped and flipped at random,
+``--truth-augment``). For each table this prints every tag's own agreement (the
 Kendall tau between two of its runs, whose seeds differ) and the parameter count's tau
 against each run and against the runs' mean; and for each pair of tags the tau between a
 run of one and a run of the other with the same seed (same initial weights and data order)
@@ -76,19 +77,21 @@ def read_tables(work: Path, kind: str, tags: list[str]) -> dict[str, tuple[np.nd
     return tables
 
 
-def epochs_of(work: Path, kind: str, tag: str) -> str:
-    """The ``truth_epochs`` a table's sidecar records, or ``not recorded``."""
+def training_of(work: Path, kind: str, tag: str) -> tuple[str, str]:
+    """The ``truth_epochs`` a table's sidecar records (or ``not recorded``), and whether its
+    batches were cropped and flipped (``--truth-augment``; ``no`` in sidecars written
+    before the option, which trained none so)."""
     sidecar = work / f"truth_{kind}_{tag}.json"
     if not sidecar.exists():
-        return "not recorded"
-    return str(
-        json.loads(sidecar.read_text()).get("settings", {}).get("truth_epochs", "not recorded")
-    )
+        return "not recorded", "not recorded"
+    settings = json.loads(sidecar.read_text()).get("settings", {})
+    augmented = "yes" if settings.get("truth_augment", False) else "no"
+    return str(settings.get("truth_epochs", "not recorded")), augmented
 
 
 def own_rows(work: Path, kind: str, tables: dict) -> list[str]:
-    """One Markdown row per tag: its epochs, runs, accuracy, agreement between its runs and
-    the parameter count's tau against a run and against the mean."""
+    """One Markdown row per tag: its epochs, augmentation, runs, accuracy, agreement between
+    its runs and the parameter count's tau against a run and against the mean."""
     rows = []
     for tag, (runs, params) in tables.items():
         n = runs.shape[1]
@@ -99,8 +102,9 @@ def own_rows(work: Path, kind: str, tables: dict) -> list[str]:
             ", ".join(f"{tau(params, runs[:, r]):.3f}" for r in range(n)) if has_params else "n/a"
         )
         of_mean = f"{tau(params, mean):.3f}" if has_params else "n/a"
+        epochs, augmented = training_of(work, kind, tag)
         rows.append(
-            f"| {tag} | {epochs_of(work, kind, tag)} | {n} | {runs.mean():.2f} | "
+            f"| {tag} | {epochs} | {augmented} | {n} | {runs.mean():.2f} | "
             f"{np.ptp(mean):.2f} | {own} | {per_run} | {of_mean} |"
         )
     return rows
@@ -157,9 +161,10 @@ def main() -> None:
             f"## {label} (`truth_{kind}_<tag>.csv`, {len(next(iter(tables.values()))[0])} "
             "architectures)",
             "",
-            "| truth tag | epochs | runs | mean accuracy % | spread of the mean (points) | "
-            "own agreement | parameter count vs run 0, 1, ... | vs the mean |",
-            "|---|---|---|---|---|---|---|---|",
+            "| truth tag | epochs | cropped and flipped | runs | mean accuracy % | "
+            "spread of the mean (points) | own agreement | parameter count vs run 0, 1, ... | "
+            "vs the mean |",
+            "|---|---|---|---|---|---|---|---|---|",
             *own_rows(work, kind, tables),
             "",
             "| tag | other tag | same seed (pairs) | different seeds (pairs) | means |",

@@ -381,6 +381,22 @@ def test_oneshot_benchmark_runs_every_comparison(tmp_path, fashion_dir):
     assert (long_truth[0] == after[0]).all()  # the same architectures, trained longer
     expected = ranking_correlation(row["estimates"]["oneshot_on_full"], long_truth[1][:, 0])
     assert f"| {expected['kendall_tau']:.3f} |" in report
+    # a truth trained on cropped and flipped batches: recorded, described, and not taken for
+    # one trained without (tables from before the option count as trained without)
+    cropped = [*longer[: longer.index("long")], "cropped", *longer[longer.index("long") + 1 :]]
+    assert run([*cropped, "--phase", "truth", "--truth-augment"]).returncode == 0
+    sidecar = json.loads((tmp_path / "work" / "truth_full_cropped.json").read_text())
+    assert sidecar["settings"]["truth_augment"] is True
+    plain = run([*cropped, "--phase", "report"], cwd=tmp_path)
+    assert plain.returncode != 0 and "'truth_augment': True" in plain.stderr
+    assert run([*cropped, "--phase", "report", "--truth-augment"], cwd=tmp_path).returncode == 0
+    described = (tmp_path / "results" / "oneshot_truth-cropped.md").read_text()
+    assert "for 2 epochs each, each batch cropped and flipped at random," in described
+    old = tmp_path / "work" / "truth_full_long.json"
+    written = json.loads(old.read_text())
+    del written["settings"]["truth_augment"]
+    old.write_text(json.dumps(written))
+    assert run([*longer, "--phase", "report"], cwd=tmp_path).returncode == 0
 
     # the rows' recorded command says how their supernets were trained: a report describing
     # them otherwise stops, as does a run that would add seeds trained otherwise

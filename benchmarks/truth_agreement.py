@@ -91,11 +91,19 @@ def training_of(work: Path, kind: str, tag: str) -> tuple[str, str]:
 
 def own_rows(work: Path, kind: str, tables: dict) -> list[str]:
     """One Markdown row per tag: its epochs, augmentation, runs, accuracy, agreement between
-    its runs and the parameter count's tau against a run and against the mean."""
+    its runs, each run's tau against the mean of the others (a run unlike the rest stands
+    out) and the parameter count's tau against a run and against the mean."""
     rows = []
     for tag, (runs, params) in tables.items():
         n = runs.shape[1]
         own = f"{runs_agreement(runs):.3f}" if n > 1 else "n/a"
+        rest = (
+            ", ".join(
+                f"{tau(runs[:, r], np.delete(runs, r, axis=1).mean(axis=1)):.3f}" for r in range(n)
+            )
+            if n > 1
+            else "n/a"
+        )
         mean = runs.mean(axis=1)
         has_params = bool((params >= 0).all())
         per_run = (
@@ -105,7 +113,7 @@ def own_rows(work: Path, kind: str, tables: dict) -> list[str]:
         epochs, augmented = training_of(work, kind, tag)
         rows.append(
             f"| {tag} | {epochs} | {augmented} | {n} | {runs.mean():.2f} | "
-            f"{np.ptp(mean):.2f} | {own} | {per_run} | {of_mean} |"
+            f"{np.ptp(mean):.2f} | {own} | {rest} | {per_run} | {of_mean} |"
         )
     return rows
 
@@ -149,7 +157,8 @@ def main() -> None:
         "tau between two runs of the same architectures trained standalone "
         "(`benchmarks/oneshot.py --phase truth`; run r with seed r: the same initial weights "
         "and data order in every table). Own agreement: mean over pairs of the tag's runs "
-        "(different seeds). The parameter count: its tau against each run "
+        "(different seeds); each run against the mean of the tag's other runs. The "
+        "parameter count: its tau against each run "
         "and against the runs' mean. Across tags: mean over pairs of a run of each, of the "
         "same seed and of different seeds (pairs in brackets), and the tau between the "
         "tags' means.",
@@ -162,9 +171,9 @@ def main() -> None:
             "architectures)",
             "",
             "| truth tag | epochs | cropped and flipped | runs | mean accuracy % | "
-            "spread of the mean (points) | own agreement | parameter count vs run 0, 1, ... | "
-            "vs the mean |",
-            "|---|---|---|---|---|---|---|---|---|",
+            "spread of the mean (points) | own agreement | run 0, 1, ... vs the mean of the "
+            "others | parameter count vs run 0, 1, ... | vs the mean |",
+            "|---|---|---|---|---|---|---|---|---|---|",
             *own_rows(work, kind, tables),
             "",
             "| tag | other tag | same seed (pairs) | different seeds (pairs) | means |",

@@ -140,12 +140,12 @@ def main() -> None:
         "--truth-tag",
         action="append",
         help="tables truth_{shrunk,full}_<tag>.csv to compare, repeatable "
-        "(default: cpu, cpu-e16, cpu-e32)",
+        "(default: cpu, cpu-e16, cpu-e32, cpu-aug-e16)",
     )
     parser.add_argument("--work", default="results/oneshot_work", help="folder of the tables")
     parser.add_argument("--out", default="results/oneshot_truth_agreement.md")
     args = parser.parse_args()
-    tags = args.truth_tag or ["cpu", "cpu-e16", "cpu-e32"]
+    tags = args.truth_tag or ["cpu", "cpu-e16", "cpu-e32", "cpu-aug-e16"]
     if len(set(tags)) < 2:
         parser.error(f"compare at least two different --truth-tag, got {tags}")
     work = Path(args.work)

@@ -111,7 +111,7 @@ PRESETS = {
 #: the help of the presets' switches
 BOOL_HELP = {
     "augment": "crop and flip the supernets' training batches at random (random_crop_flip; "
-    "the truth is trained as its --truth-tag's tables were)",
+    "the truth's standalone training has its own switch, --truth-augment)",
     "truth_augment": "crop and flip the truth's standalone training batches at random "
     "(--phase truth; tables made so need their own --truth-tag)",
 }

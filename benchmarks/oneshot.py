@@ -288,6 +288,12 @@ def describe_differences(changes: list[tuple[str, object, object]]) -> str:
     return f"its supernets trained as this tag's but {', '.join(said)}"
 
 
+def recorded_settings(sidecar: dict) -> dict:
+    """The settings a truth table's ``sidecar`` records, with those it predates
+    (``TRUTH_SETTING_BEFORE``) as they were made then."""
+    return {**TRUTH_SETTING_BEFORE, **sidecar.get("settings", {})}
+
+
 def check_truth(path: Path, cfg: dict) -> dict:
     """The sidecar of the table at ``path``; stop unless the table exists and was made with
     this run's settings (its number of runs aside: a table with more runs serves fewer,
@@ -296,8 +302,7 @@ def check_truth(path: Path, cfg: dict) -> dict:
         raise SystemExit(f"{path} does not exist: run --phase truth first")
     sidecar_path = path.with_suffix(".json")
     sidecar = json.loads(sidecar_path.read_text()) if sidecar_path.exists() else {}
-    recorded = {**TRUTH_SETTING_BEFORE, **sidecar.get("settings", {})}
-    saved = {k: v for k, v in recorded.items() if k in TRUTH_SETTINGS}
+    saved = {k: v for k, v in recorded_settings(sidecar).items() if k in TRUTH_SETTINGS}
     settings = {k: cfg[k] for k in TRUTH_SETTINGS}
     if saved != settings:
         raise SystemExit(

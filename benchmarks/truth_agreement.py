@@ -34,6 +34,7 @@ from lissnas.oneshot import (
     runs_agreement,
 )
 from lissnas.spaces import NB201Space
+from oneshot import recorded_settings
 
 #: table kinds, as ``benchmarks/oneshot.py`` names its truth files and its report the tables
 KINDS = {"shrunk": "the shrunk space's members", "full": "uniform full-space architectures"}
@@ -79,13 +80,13 @@ def read_tables(work: Path, kind: str, tags: list[str]) -> dict[str, tuple[np.nd
 
 def training_of(work: Path, kind: str, tag: str) -> tuple[str, str]:
     """The ``truth_epochs`` a table's sidecar records (or ``not recorded``), and whether its
-    batches were cropped and flipped (``--truth-augment``; ``no`` in sidecars written
-    before the option, which trained none so)."""
+    batches were cropped and flipped (``--truth-augment``), read as ``benchmarks/oneshot.py``
+    reads the sidecar when it reuses the table."""
     sidecar = work / f"truth_{kind}_{tag}.json"
     if not sidecar.exists():
         return "not recorded", "not recorded"
-    settings = json.loads(sidecar.read_text()).get("settings", {})
-    augmented = "yes" if settings.get("truth_augment", False) else "no"
+    settings = recorded_settings(json.loads(sidecar.read_text()))
+    augmented = "yes" if settings["truth_augment"] else "no"
     return str(settings.get("truth_epochs", "not recorded")), augmented
 
 

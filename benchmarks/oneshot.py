@@ -242,6 +242,12 @@ def differences(trained: dict, cfg: dict) -> list[tuple[str, object, object]]:
     ]
 
 
+def row_paths(work: Path, tag: str) -> list[Path]:
+    """The row files of ``tag`` in ``work``, in seed order (seed 10 after 9, not after 1)."""
+    paths = work.glob(f"rows_{tag}_seed*.json")
+    return sorted(paths, key=lambda path: int(path.stem.rsplit("_seed", 1)[1]))
+
+
 def read_rows(
     work: Path, tag: str, cfg: dict, parser: argparse.ArgumentParser, against: str = "this run"
 ) -> list[dict]:
@@ -250,7 +256,7 @@ def read_rows(
     command the row records), so that a report cannot describe them wrongly, nor a run add
     seeds of other settings to them."""
     rows = []
-    for path in sorted(work.glob(f"rows_{tag}_seed*.json")):
+    for path in row_paths(work, tag):
         row = json.loads(path.read_text())
         changes = differences(trained_settings(path, row, parser), cfg)
         if changes:
@@ -267,7 +273,13 @@ def read_rows(
                 f"`{row['command']}`, or another --tag"
             )
         rows.append(row)
-    return sorted(rows, key=lambda row: row["seed"])  # seed 10 after 9, not after 1
+    return rows
+
+
+def p_text(p: float) -> str:
+    """A p-value to three decimals, or to two significant digits below 0.001 (so the
+    smallest p of 28 seeds, 2 / 2^28, reads 7.5e-09 rather than 0.000)."""
+    return f"{p:.3f}" if p >= 0.001 else f"{p:.1e}"
 
 
 def name_seeds(seeds: list[int]) -> str:
@@ -840,10 +852,11 @@ def main() -> None:
     # supernets were trained beside these
     others: dict[str, tuple[dict[int, dict], str]] = {}
     for other in dict.fromkeys(args.paired_with):
-        paths = sorted(work.glob(f"rows_{other}_seed*.json"))
+        paths = row_paths(work, other)
         if not paths:
             raise SystemExit(f"--paired-with {other}: no rows_{other}_seed*.json in {work}")
-        # its settings, as its first row records them (read_rows holds the others to them)
+        # its settings, as its lowest seed's row records them (read_rows holds the others
+        # to them)
         other_cfg = trained_settings(paths[0], json.loads(paths[0].read_text()), parser)
         other_rows = {
             row["seed"]: {"truth": args.preset, **row}
@@ -1030,7 +1043,7 @@ def main() -> None:
         if not len(kept):
             return kept, None
         c = paired_comparison(kept[:, 0], kept[:, 1])
-        p = f"{c.pvalue:.3f} ({c.min_pvalue:.3f})"
+        p = f"{p_text(c.pvalue)} ({p_text(c.min_pvalue)})"
         p = "n/a (equal in every seed)" if math.isnan(c.pvalue) else p
         seeds = "" if len(kept) == len(taus) else f" ({len(kept)} of {len(taus)} seeds)"
         return kept, f"{c.mean_difference:+.3f} | {c.n_better} / {c.n_worse}{seeds} | {p}"

@@ -473,14 +473,20 @@ def test_rows_measured_otherwise_stop_a_run_before_its_truth_trains(
     assert [p.name for p in work.iterdir()] == ["rows_cpu_seed0.json"]  # no shrink, no truth
 
 
-def test_rows_are_read_in_seed_order(tmp_path, monkeypatch):
+@pytest.fixture
+def script(monkeypatch):
+    """``benchmarks/oneshot.py`` loaded as a module."""
     monkeypatch.syspath_prepend(str(ROOT / "benchmarks"))  # the script imports _common
     spec = importlib.util.spec_from_file_location(
         "oneshot_script", ROOT / "benchmarks" / "oneshot.py"
     )
-    script = importlib.util.module_from_spec(spec)
-    monkeypatch.setitem(sys.modules, spec.name, script)  # its dataclasses look themselves up
-    spec.loader.exec_module(script)
+    module = importlib.util.module_from_spec(spec)
+    monkeypatch.setitem(sys.modules, spec.name, module)  # its dataclasses look themselves up
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_rows_are_read_in_seed_order(tmp_path, script):
     parser = script.make_parser()
     flags = ["--epochs", "8", "--warmup-epochs", "2"]
     for seed in (2, 10, 1):
@@ -488,6 +494,12 @@ def test_rows_are_read_in_seed_order(tmp_path, monkeypatch):
         (tmp_path / f"rows_cpu_seed{seed}.json").write_text(json.dumps(row))
     cfg = script.settings(parser.parse_args(flags))
     assert [r["seed"] for r in script.read_rows(tmp_path, "cpu", cfg, parser)] == [1, 2, 10]
+
+
+def test_p_values_below_a_thousandth_keep_two_digits(script):
+    assert script.p_text(0.4375) == "0.438"
+    assert script.p_text(0.001) == "0.001"
+    assert script.p_text(2 / 2**28) == "7.5e-09"  # the smallest p of 28 seeds, not 0.000
 
 
 def run(command: list[str], cwd: Path | None = None) -> subprocess.CompletedProcess:

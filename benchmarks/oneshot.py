@@ -206,6 +206,12 @@ SPLIT_NAMES = {
     "naslid2al": "NAS-LID, 2 levels, aligned",
 }
 
+#: the rankings compared by seed: (key, against, the report's names of both)
+PAIRED = [
+    ("shrunk_on_shrunk", "full_on_shrunk", "shrunk-space supernet", "full-space supernet"),
+    *((f"{k}_on_full", "oneshot_on_full", name, "one-shot") for k, name in SPLIT_NAMES.items()),
+]
+
 #: what a truth table depends on besides its runs (checked when a table is reused)
 TRUTH_SETTINGS = ("subset", "val_subset", "width", "depth", "truth_archs", "truth_epochs",
                   "batch_size", "truth_augment")  # fmt: skip
@@ -280,6 +286,11 @@ def p_text(p: float) -> str:
     """A p-value to three decimals, or to two significant digits below 0.001 (so the
     smallest p of 28 seeds, 2 / 2^28, reads 7.5e-09 rather than 0.000)."""
     return f"{p:.3f}" if p >= 0.001 else f"{p:.1e}"
+
+
+def tau_text(tau: float) -> str:
+    """A Kendall tau as the reports write it: "n/a" where no pair ranks (a constant side)."""
+    return "n/a" if math.isnan(tau) else f"{tau:.3f}"
 
 
 def name_seeds(seeds: list[int]) -> str:
@@ -591,6 +602,7 @@ def main() -> None:
         load_checkpoint,
         load_fashion_mnist,
         ranking_correlation,
+        read_truth_params,
         runs_agreement,
         save_checkpoint,
         split_supernet,
@@ -997,6 +1009,85 @@ def main() -> None:
             )
         return [*out, ""]
 
+    def consensus() -> list[str]:
+        """What the seeds' supernets agree on, whatever the truth (rows that store their
+        estimates, two seeds or more): Kendall tau between two seeds' estimates over every
+        pair of seeds, and the ranking by the seeds' mean estimate against the truth and the
+        parameter count; then each comparison of ``PAIRED`` paired over disjoint pairs of
+        seeds (independent of each other), and the tau of each operator's count in an
+        architecture against the truth and against the seeds' mean estimate."""
+        if not stored_keys or len(rows) < 2:
+            return []
+        kinds = {"shrunk": (archs_s, acc_s, truth_s), "full": (archs_f, acc_f, truth_f)}
+        params = {kind: read_truth_params(path, space) for kind, (*_, path) in kinds.items()}
+        seeds = {key: np.array([r["estimates"][key] for r in rows]) for key in stored_keys}
+        pairs = len(rows) * (len(rows) - 1) // 2
+        out = [
+            "What the seeds agree on, whatever the truth: the Kendall tau between two seeds' "
+            f"estimates, mean over the {pairs} pairs of seeds (the truth's runs agree at "
+            f"{runs_agreement(runs_s):.3f} on the members and {runs_agreement(runs_f):.3f} on "
+            "the uniform architectures), and the ranking by the mean of the seeds' estimates "
+            "against the truth and against the parameter count (which ranks the truth at "
+            f"{params_tau(truth_s, space, acc_s):.3f} / "
+            f"{params_tau(truth_f, space, acc_f):.3f}):",
+            "",
+            "| comparison | seeds agree | seeds' mean against the truth | seeds' mean against "
+            "the parameter count |",
+            "|---|---|---|---|",
+        ]
+        for key, estimates in seeds.items():
+            kind = key.rsplit("_", 1)[1]
+            mean = estimates.mean(axis=0)
+            taus = [
+                runs_agreement(estimates.T),
+                ranking_correlation(mean, kinds[kind][1])["kendall_tau"],
+                ranking_correlation(mean, params[kind])["kendall_tau"],
+            ]
+            out.append(f"| {LABELS[key]} | " + " | ".join(map(tau_text, taus)) + " |")
+        # seeds 1-2, 3-4, ... in seed order: each pair's agreement, one per comparison
+        twos = [(i, i + 1) for i in range(0, len(rows) - 1, 2)]
+        paired_rows = []
+        for key, base, name, against in PAIRED:
+            if key in seeds and base in seeds:
+                _, cells = compare(
+                    np.array([
+                        [ranking_correlation(*seeds[k][[i, j]])["kendall_tau"] for k in (key, base)]
+                        for i, j in twos
+                    ])
+                )  # fmt: skip
+                if cells is not None:
+                    paired_rows.append(f"| {name} | {against} | {cells} |")
+        if paired_rows:
+            out += [
+                "",
+                f"The seeds' agreement paired over {len(twos)} disjoint pairs of seeds (seeds "
+                + ", ".join(f"{rows[i]['seed']}-{rows[j]['seed']}" for i, j in twos)
+                + "): the mean difference, the pairs where the first agrees more / less, "
+                "Wilcoxon p:",
+                "",
+                "| comparison | against | mean difference | pairs above / below | p (smallest "
+                "possible) |",
+                "|---|---|---|---|---|",
+                *paired_rows,
+            ]
+        out += [
+            "",
+            "What the rankings follow: the Kendall tau of each operator's count in an "
+            "architecture (of its 6 edges) against the truth and against the seeds' mean "
+            "estimate:",
+            "",
+            "| ranking | architectures | " + " | ".join(NB201_OPS) + " |",
+            "|---|---|" + "---|" * len(NB201_OPS),
+        ]
+        for kind, where in (("shrunk", "members"), ("full", "uniform")):
+            archs, accuracy, _ = kinds[kind]
+            counts = [(archs == op).sum(axis=1) for op in range(len(NB201_OPS))]
+            keyed = [(LABELS[k], e.mean(axis=0)) for k, e in seeds.items() if k.endswith(kind)]
+            for label, ranking in [("standalone truth", accuracy)] * bool(keyed) + keyed:
+                taus = [ranking_correlation(c, ranking)["kendall_tau"] for c in counts]
+                out.append(f"| {label} | {where} | " + " | ".join(map(tau_text, taus)) + " |")
+        return [*out, ""]
+
     def by_subspace() -> list[str]:
         """Each split's Kendall tau over the pairs of uniform architectures one sub-supernet
         ranks (within a sub-space) and over the pairs two do (across), beside one-shot's
@@ -1051,15 +1142,8 @@ def main() -> None:
     def paired() -> list[str]:
         """Each split's Kendall tau paired by seed with one-shot's, and the shrunk-space
         supernet's with the full-space one's (``paired_comparison``), where measured."""
-        pairs = [
-            ("shrunk_on_shrunk", "full_on_shrunk", "shrunk-space supernet", "full-space supernet"),
-            *(
-                (f"{k}_on_full", "oneshot_on_full", name, "one-shot")
-                for k, name in SPLIT_NAMES.items()
-            ),
-        ]
         out = []
-        for key, base, name, against in pairs:
+        for key, base, name, against in PAIRED:
             if key not in measured_keys or base not in measured_keys:
                 continue
             _, cells = compare(
@@ -1211,6 +1295,7 @@ def main() -> None:
         *(line for other, pair in others.items() for line in paired_with(other, *pair)),
         *by_runs(),
         *spread(),
+        *consensus(),
         *by_subspace(),
         "Spearman: "
         + (

@@ -24,12 +24,12 @@ from lissnas.oneshot import (
     read_truth_runs,
     route_regions,
 )
-from lissnas.spaces import NB201Space
+from lissnas.spaces import NB201_OPS, NB201Space
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def test_oneshot_benchmark_runs_every_comparison(tmp_path, fashion_dir):
+def test_oneshot_benchmark_runs_every_comparison(tmp_path, fashion_dir, script):
     out = tmp_path / "oneshot.md"
     base = [
         sys.executable, str(ROOT / "benchmarks" / "oneshot.py"), "--preset", "cpu",
@@ -105,6 +105,31 @@ def test_oneshot_benchmark_runs_every_comparison(tmp_path, fashion_dir):
     assert "| shrunk-space supernet | full-space supernet | " in t1_text
     assert "NAS-LID," not in t1_text and "Sub-spaces per seed" not in t1_text
     assert " on members; one-shot " in t1_text and " / NAS-LID" not in t1_text
+    # a second seed: what the seeds agree on, against each other, the truth and the operators
+    assert run([*target1, "--no-naslid", "--first-seed", "1"]).returncode == 0
+    second = json.loads((tmp_path / "work" / "rows_t1_seed1.json").read_text())
+    t1_text = target1_out.read_text()
+    members = read_truth_runs(tmp_path / "work" / "truth_shrunk_cpu.csv", NB201Space())
+    seeds = {
+        k: np.array([target1_row["estimates"][k], second["estimates"][k]])
+        for k in ("full_on_shrunk", "shrunk_on_shrunk")
+    }
+    taus = [ranking_correlation(*e)["kendall_tau"] for e in seeds.values()]
+    mean = seeds["shrunk_on_shrunk"].mean(axis=0)
+    against = ranking_correlation(mean, members[1].mean(axis=1))["kendall_tau"]
+    assert "mean over the 1 pairs of seeds" in t1_text
+    assert (
+        f"| supernet on the LISSNAS-shrunk space, same members | {script.tau_text(taus[1])} | "
+        f"{script.tau_text(against)} | "
+    ) in t1_text
+    assert "paired over 1 disjoint pairs of seeds (seeds 0-1)" in t1_text
+    assert f"| shrunk-space supernet | full-space supernet | {taus[1] - taus[0]:+.3f} |" in (
+        t1_text
+    )
+    convs = (members[0] == NB201_OPS.index("nor_conv_3x3")).sum(axis=1)
+    follows = ranking_correlation(convs, members[1].mean(axis=1))["kendall_tau"]
+    truth_row = t1_text.split("| standalone truth | members | ")[1].split(" |\n")[0]
+    assert truth_row.split(" | ")[NB201_OPS.index("nor_conv_3x3")] == script.tau_text(follows)
     refused = run([*target1, "--phase", "align"])
     assert refused.returncode != 0
     assert "rows_t1_seed0.json was measured without NAS-LID" in refused.stderr
@@ -494,6 +519,11 @@ def test_rows_are_read_in_seed_order(tmp_path, script):
         (tmp_path / f"rows_cpu_seed{seed}.json").write_text(json.dumps(row))
     cfg = script.settings(parser.parse_args(flags))
     assert [r["seed"] for r in script.read_rows(tmp_path, "cpu", cfg, parser)] == [1, 2, 10]
+
+
+def test_taus_where_no_pair_ranks_read_n_a(script):
+    assert script.tau_text(0.12345) == "0.123"
+    assert script.tau_text(float("nan")) == "n/a"
 
 
 def test_p_values_below_a_thousandth_keep_two_digits(script):

@@ -1217,7 +1217,7 @@ def main() -> None:
             if align_seconds is not None
             else ""
         )
-        + ".",
+        + f". This report: `{COMMAND}`.",
         "",
         "Data: Fashion-MNIST from Debian's `dataset-fashion-mnist` "
         f"({cfg['subset']} training images, {cfg['val_subset']} test images). Shrunk space: "

@@ -58,6 +58,8 @@ def test_oneshot_benchmark_runs_every_comparison(tmp_path, fashion_dir, script):
                   "agrees with itself", "parameter count alone"):  # fmt: skip
         assert label in text
     assert "--truth-repeats 2" in text  # the exact command is recorded
+    # ... and the one that wrote the report
+    assert f". This report: `python {ROOT / 'benchmarks' / 'oneshot.py'} --preset cpu " in text
     assert "then 1 epoch for each of 4 sub-supernets" in text
     assert "BN recalibrated per architecture on 128 training images" in text  # 3 x 128 > 128
     # each split paired by seed with one-shot: with one seed a difference, and no test can tell
@@ -380,6 +382,7 @@ def test_oneshot_benchmark_runs_every_comparison(tmp_path, fashion_dir, script):
     assert set(sidecar["seconds"]) == set(sidecar["commands"]) == {"2", "3"}
     assert run([*base, "--phase", "report", "--truth-repeats", "2"]).returncode == 0
     assert "| comparison | r=1 | r=2 | r=3 |" in out.read_text()
+    assert " --phase report --truth-repeats 2`." in out.read_text()  # this report's command
 
     # the same estimates ranked against all three runs: the taus are recomputed
     assert run([*base, "--phase", "report", "--truth-repeats", "3"]).returncode == 0

@@ -389,13 +389,6 @@ def ground_truth(path: Path, archs: np.ndarray, cfg: dict, train, test) -> None:
     print(f"{path}: {len(rows)} architectures x {repeats} runs, {total} s in all")
 
 
-def params_tau(path: Path, space, accuracy: np.ndarray) -> float:
-    """Kendall tau of a truth table's ``params`` column against ``accuracy``."""
-    from lissnas.oneshot import ranking_correlation, read_truth_params
-
-    return ranking_correlation(read_truth_params(path, space), accuracy)["kendall_tau"]
-
-
 def check_same_archs(work: Path, others: list[str], truth: str, tables: dict, space) -> None:
     """Stop unless the truth tables of every tag in ``others`` hold the architectures of the
     tables ``truth`` (``{"shrunk"|"full": (archs, accuracy)}``) in the same order: estimates
@@ -639,6 +632,14 @@ def main() -> None:
     archs_f, all_runs_f, sidecar_f = load_truth(truth_f, cfg, space)
     runs_s, runs_f = all_runs_s[:, : cfg["truth_repeats"]], all_runs_f[:, : cfg["truth_repeats"]]
     acc_s, acc_f = runs_s.mean(axis=1), runs_f.mean(axis=1)
+    own_s, own_f = runs_agreement(runs_s), runs_agreement(runs_f)  # NaN with one run
+    # the tables' parameter counts, and how they rank the truth
+    params = {
+        "shrunk": read_truth_params(truth_s, space),
+        "full": read_truth_params(truth_f, space),
+    }
+    params_s = ranking_correlation(params["shrunk"], acc_s)["kendall_tau"]
+    params_f = ranking_correlation(params["full"], acc_f)["kendall_tau"]
     truth_tables = {"shrunk": (archs_s, acc_s), "full": (archs_f, acc_f)}
     common = dict(
         batch_size=cfg["supernet_batch_size"],
@@ -949,15 +950,13 @@ def main() -> None:
         | {row["align_command"] for row in rows if align_seconds is not None}
     )
 
-    def agreement(runs: np.ndarray) -> str:
-        """Kendall tau between two runs of the same table, averaged over pairs of runs."""
+    def agreement(runs: np.ndarray, own: float) -> str:
+        """``own``, the Kendall tau between two runs of the table ``runs`` averaged over pairs
+        of runs, with how far a run strays from their mean."""
         if runs.shape[1] < 2:
             return "n/a (one run)"
         gap = np.abs(runs - runs.mean(axis=1, keepdims=True)).mean()
-        return (
-            f"{runs_agreement(runs):.3f} (mean absolute deviation of a run from the mean "
-            f"{gap:.2f} points)"
-        )
+        return f"{own:.3f} (mean absolute deviation of a run from the mean {gap:.2f} points)"
 
     def by_runs() -> list[str]:
         """Kendall tau of the same estimates against the mean of the truth's first r runs,
@@ -1018,18 +1017,16 @@ def main() -> None:
         architecture against the truth and against the seeds' mean estimate."""
         if not stored_keys or len(rows) < 2:
             return []
-        kinds = {"shrunk": (archs_s, acc_s, truth_s), "full": (archs_f, acc_f, truth_f)}
-        params = {kind: read_truth_params(path, space) for kind, (*_, path) in kinds.items()}
+        kinds = {"shrunk": (archs_s, acc_s), "full": (archs_f, acc_f)}
         seeds = {key: np.array([r["estimates"][key] for r in rows]) for key in stored_keys}
         pairs = len(rows) * (len(rows) - 1) // 2
         out = [
             "What the seeds agree on, whatever the truth: the Kendall tau between two seeds' "
             f"estimates, mean over the {pairs} pairs of seeds (the truth's runs agree at "
-            f"{runs_agreement(runs_s):.3f} on the members and {runs_agreement(runs_f):.3f} on "
-            "the uniform architectures), and the ranking by the mean of the seeds' estimates "
-            "against the truth and against the parameter count (which ranks the truth at "
-            f"{params_tau(truth_s, space, acc_s):.3f} / "
-            f"{params_tau(truth_f, space, acc_f):.3f}):",
+            f"{tau_text(own_s)} on the members and {tau_text(own_f)} on the uniform "
+            "architectures), and the ranking by the mean of the seeds' estimates against the "
+            f"truth and against the parameter count (which ranks the truth at {params_s:.3f} / "
+            f"{params_f:.3f}):",
             "",
             "| comparison | seeds agree | seeds' mean against the truth | seeds' mean against "
             "the parameter count |",
@@ -1044,7 +1041,7 @@ def main() -> None:
                 ranking_correlation(mean, params[kind])["kendall_tau"],
             ]
             out.append(f"| {LABELS[key]} | " + " | ".join(map(tau_text, taus)) + " |")
-        # seeds 1-2, 3-4, ... in seed order: each pair's agreement, one per comparison
+        # rows 0-1, 2-3, ... (in seed order): each pair's agreement, one per comparison
         twos = [(i, i + 1) for i in range(0, len(rows) - 1, 2)]
         paired_rows = []
         for key, base, name, against in PAIRED:
@@ -1080,7 +1077,7 @@ def main() -> None:
             "|---|---|" + "---|" * len(NB201_OPS),
         ]
         for kind, where in (("shrunk", "members"), ("full", "uniform")):
-            archs, accuracy, _ = kinds[kind]
+            archs, accuracy = kinds[kind]
             counts = [(archs == op).sum(axis=1) for op in range(len(NB201_OPS))]
             keyed = [(LABELS[k], e.mean(axis=0)) for k, e in seeds.items() if k.endswith(kind)]
             for label, ranking in [("standalone truth", accuracy)] * bool(keyed) + keyed:
@@ -1240,8 +1237,8 @@ def main() -> None:
         ),
         "",
         "How far the truth agrees with itself (Kendall tau between its runs; no supernet can be "
-        f"expected to rank much better): members {agreement(runs_s)}; uniform "
-        f"{agreement(runs_f)}.",
+        f"expected to rank much better): members {agreement(runs_s, own_s)}; uniform "
+        f"{agreement(runs_f, own_f)}.",
         "",
         f"Supernets: {cfg['epochs']} epochs each, batch {cfg['supernet_batch_size']}, "
         f"SGD {cfg['lr']} cosine"
@@ -1288,8 +1285,7 @@ def main() -> None:
         *(f"| {LABELS[key]} | {stat(key)} | {col(key)} |" for key in measured_keys),
         "",
         "Reference: the parameter count alone ranks the members with Kendall tau "
-        f"{params_tau(truth_s, space, acc_s):.3f} and the uniform architectures with "
-        f"{params_tau(truth_f, space, acc_f):.3f} (the same truth).",
+        f"{params_s:.3f} and the uniform architectures with {params_f:.3f} (the same truth).",
         "",
         *paired(),
         *(line for other, pair in others.items() for line in paired_with(other, *pair)),

@@ -409,6 +409,12 @@ def test_oneshot_benchmark_runs_every_comparison(tmp_path, fashion_dir, script):
     assert (long_truth[0] == after[0]).all()  # the same architectures, trained longer
     expected = ranking_correlation(row["estimates"]["oneshot_on_full"], long_truth[1][:, 0])
     assert f"| {expected['kendall_tau']:.3f} |" in report
+    # two seeds against a truth of one run: the truth's own agreement reads n/a, not nan
+    t1_long = tmp_path / "t1_long.md"
+    assert run([*longer, "--tag", "t1", "--phase", "report", "--out", str(t1_long)]).returncode == 0
+    assert "(the truth's runs agree at n/a on the members and n/a on the uniform " in (
+        t1_long.read_text()
+    )
     # a truth trained on cropped and flipped batches: recorded, described, and not taken for
     # one trained without (tables from before the option count as trained without)
     cropped = [*longer[: longer.index("long")], "cropped", *longer[longer.index("long") + 1 :]]

@@ -20,7 +20,9 @@ is made here: architectures trained standalone (``lissnas.oneshot.make_ground_tr
 3. Target 1, per seed: a supernet trained on the full space and one trained on the shrunk
    space (same epochs, data, batch size, schedule); Kendall tau of each over table S.
    An estimate is a path's test accuracy after its BatchNorm statistics are re-estimated
-   on ``--calib-batches`` batches of 128 training images.
+   on ``--calib-batches`` batches of 128 training images. With ``--sandwich`` every
+   supernet (NAS-LID's sub-supernets too) also trains its space's largest path on each
+   batch (``train_supernet(sandwich=True)``).
 4. Target 2, per seed: NAS-LID: ``--warmup-epochs`` of the one-shot schedule on the full
    space, split by the operators' LID once (2 sub-supernets) or twice (4), the remaining
    epochs shared by the sub-supernets; against the full-space supernet of step 3 (same
@@ -99,12 +101,12 @@ PRESETS = {
     "cpu": dict(subset=5000, val_subset=5000, width=8, depth=1, truth_archs=32,
                 truth_repeats=2, truth_epochs=4, epochs=15, warmup_epochs=5, seeds=3,
                 batch_size=128, supernet_batch_size=128, lr=0.05, calib_batches=10,
-                augment=False, truth_augment=False),
+                augment=False, sandwich=False, truth_augment=False),
     # one GPU: the benchmark's own cell width, more data and epochs
     "gpu": dict(subset=20000, val_subset=5000, width=16, depth=2, truth_archs=60,
                 truth_repeats=3, truth_epochs=8, epochs=20, warmup_epochs=6, seeds=3,
                 batch_size=128, supernet_batch_size=128, lr=0.05, calib_batches=10,
-                augment=False, truth_augment=False),
+                augment=False, sandwich=False, truth_augment=False),
 }  # fmt: skip
 
 
@@ -112,6 +114,8 @@ PRESETS = {
 BOOL_HELP = {
     "augment": "crop and flip the supernets' training batches at random (random_crop_flip; "
     "the truth's standalone training has its own switch, --truth-augment)",
+    "sandwich": "also train, on every batch, the space's path with the most parameters (the "
+    "sandwich rule's largest child; twice the compute per step)",
     "truth_augment": "crop and flip the truth's standalone training batches at random "
     "(--phase truth; tables made so need their own --truth-tag)",
 }
@@ -221,7 +225,8 @@ TRUTH_SETTING_BEFORE = {"truth_augment": False}
 
 #: what a row's supernets depend on besides the seed (checked when rows are read)
 SUPERNET_SETTINGS = ("subset", "val_subset", "width", "depth", "epochs", "warmup_epochs",
-                     "supernet_batch_size", "lr", "calib_batches", "augment")  # fmt: skip
+                     "supernet_batch_size", "lr", "calib_batches", "augment",
+                     "sandwich")  # fmt: skip
 
 
 def settings(args: argparse.Namespace) -> dict:
@@ -516,7 +521,7 @@ def make_parser() -> argparse.ArgumentParser:
         help="--phase late-split: the epoch NAS-LID splits at (default: half of --epochs)",
     )
     for key, value in PRESETS["cpu"].items():
-        if isinstance(value, bool):  # --augment, --truth-augment
+        if isinstance(value, bool):  # --augment, --sandwich, --truth-augment
             parser.add_argument(
                 f"--{key.replace('_', '-')}", action="store_true", default=None,
                 help=BOOL_HELP[key],
@@ -645,6 +650,7 @@ def main() -> None:
         batch_size=cfg["supernet_batch_size"],
         lr=cfg["lr"],
         augment=cfg["augment"],
+        sandwich=cfg["sandwich"],
         device=args.device,
         progress=False,
     )
@@ -1245,6 +1251,11 @@ def main() -> None:
         + (
             ", each batch cropped (4-pixel reflection padding) and flipped at random"
             * cfg["augment"]
+        )
+        + (
+            ", each batch also training the space's largest path (the sandwich rule, "
+            "`--sandwich`: all 3x3 convolutions on the full space, the member with the most "
+            "parameters on the shrunk one)" * cfg["sandwich"]
         )
         + f"; BN recalibrated per architecture on {calib_images} training images"
         + (

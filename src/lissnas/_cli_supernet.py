@@ -50,6 +50,13 @@ Augment = Annotated[
     bool,
     typer.Option(help="Crop (4-pixel reflection padding) and flip each training batch at random."),
 ]
+Sandwich = Annotated[
+    bool,
+    typer.Option(
+        help="Also train, on every batch, the space's path with the most parameters (the "
+        "sandwich rule's largest child; twice the compute per step)."
+    ),
+]
 Truth = Annotated[
     Path, typer.Option(help="Ground-truth CSV (arch,accuracy), e.g. from `groundtruth`.")
 ]
@@ -110,6 +117,7 @@ def train(
     batch_size: Annotated[int, typer.Option(help="Mini-batch size.")] = 64,
     lr: Annotated[float, typer.Option(help="Initial SGD learning rate (cosine schedule).")] = 0.05,
     augment: Augment = False,
+    sandwich: Sandwich = False,
     width: Width = None,
     depth: Depth = None,
     device: Device = "cpu",
@@ -132,7 +140,8 @@ def train(
         )
         state = oneshot.train_supernet(
             net, sampler, data, epochs=epochs, batch_size=batch_size, lr=lr, augment=augment,
-            device=device, checkpoint=checkpoint, resume=resume, max_steps=max_steps, seed=seed,
+            sandwich=sandwich, device=device, checkpoint=checkpoint, resume=resume,
+            max_steps=max_steps, seed=seed,
         )  # fmt: skip
     except (ValueError, FileNotFoundError) as exc:
         raise _fail(str(exc)) from None
@@ -381,7 +390,8 @@ def split(
     # the sub-supernets train as the checkpoint did
     fit = dict(
         batch_size=train_cfg["batch_size"], lr=train_cfg["lr"],
-        augment=train_cfg.get("augment", False), device=device, seed=seed,
+        augment=train_cfg.get("augment", False), sandwich=train_cfg.get("sandwich", False),
+        device=device, seed=seed,
     )  # fmt: skip
     try:
         parts = oneshot.split_supernet(net, sampler, batch, position=position, **lid)

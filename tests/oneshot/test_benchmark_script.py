@@ -163,6 +163,19 @@ def test_oneshot_benchmark_runs_every_comparison(tmp_path, fashion_dir, script):
     assert "its supernets trained as this tag's but without --augment, the same seeds 0," in (
         augmented_out.read_text()
     )
+    # the sandwich rule: every supernet also trains the largest path, and the report says so
+    sandwich_out = tmp_path / "sandwich.md"
+    sandwich = [*only[: only.index("only")], "sw", "--naslid-only", "--sandwich"]
+    done = run([*sandwich, "--out", str(sandwich_out)])
+    assert done.returncode == 0, done.stderr[-3000:]
+    sandwich_row = json.loads((tmp_path / "work" / "rows_sw_seed0.json").read_text())
+    for key in ("oneshot_on_full", "naslid1_on_full"):
+        assert sandwich_row["estimates"][key] != alone_row["estimates"][key]
+    assert load_checkpoint(tmp_path / "work" / "warmup_sw_seed0_e8.pt")["train"]["sandwich"]
+    assert "cosine, each batch also training the space's largest path (the sandwich rule" in (
+        sandwich_out.read_text()
+    )
+    assert "sandwich rule" not in text
     # paired with a tag of the same supernet settings (the full run's), the report says so
     same_out = tmp_path / "same.md"
     same = run([*only[: only.index("--naslid-only")], "--phase", "report", "--out",
@@ -489,6 +502,8 @@ def test_options_that_fit_no_schedule_stop_before_any_work(tmp_path, args, code,
          "trained without --augment, this run with"),
         (["--epochs", "8", "--warmup-epochs", "2", "--augment"], [],
          "trained with --augment, this run without"),
+        (["--epochs", "8", "--warmup-epochs", "2", "--augment"], ["--augment", "--sandwich"],
+         "trained without --sandwich, this run with"),
     ],
 )  # fmt: skip
 def test_rows_measured_otherwise_stop_a_run_before_its_truth_trains(
@@ -543,3 +558,14 @@ def test_p_values_below_a_thousandth_keep_two_digits(script):
 
 def run(command: list[str], cwd: Path | None = None) -> subprocess.CompletedProcess:
     return subprocess.run(command, capture_output=True, text=True, timeout=900, cwd=cwd)
+
+
+def test_differences_name_the_sandwich_rule(script):
+    cfg = script.settings(script.make_parser().parse_args(["--sandwich"]))
+    assert cfg["sandwich"] is True
+    plain = {**cfg, "sandwich": False}
+    changes = script.differences(plain, cfg)
+    assert changes == [("--sandwich", False, True)]
+    assert script.describe_differences(changes) == (
+        "its supernets trained as this tag's but without --sandwich"
+    )

@@ -316,22 +316,24 @@ def test_supernet_commands_end_to_end(tmp_path, fashion_dir):
     assert not (tmp_path / "x").exists()
     clustered = json.loads((tmp_path / "spectral" / "split.json").read_text())
     assert clustered["criterion"] == "lid-spectral" and len(clustered["regions"]) == 2
-    # an augmented supernet's sub-supernets are trained with augmentation too: the same
-    # weights marked as trained without it split alike but train otherwise
+    # an augmented (sandwich-trained) supernet's sub-supernets are trained with augmentation
+    # (the sandwich) too: the same weights marked as trained without split alike but train
+    # otherwise
     crops = tmp_path / "crops.pt"
     result = runner.invoke(
         app,
         ["supernet", "train", "--checkpoint", str(crops), "--subset", "128", "--epochs", "1",
-         "--width", "4", "--depth", "1", "--augment"],
+         "--width", "4", "--depth", "1", "--augment", "--sandwich"],
     )  # fmt: skip
     assert result.exit_code == 0, result.output
     marked = load_checkpoint(crops)
-    assert marked["train"]["augment"] is True
-    save_checkpoint(
-        tmp_path / "plain.pt", {**marked, "train": {**marked["train"], "augment": False}}
-    )
+    assert marked["train"]["augment"] is True and marked["train"]["sandwich"] is True
+    for name, setting in (("plain", "augment"), ("unsandwiched", "sandwich")):
+        save_checkpoint(
+            tmp_path / f"{name}.pt", {**marked, "train": {**marked["train"], setting: False}}
+        )
     subs = {}
-    for name in ("crops", "plain"):
+    for name in ("crops", "plain", "unsandwiched"):
         result = runner.invoke(
             app,
             ["supernet", "split", str(tmp_path / f"{name}.pt"), "--out", str(tmp_path / name),
@@ -341,11 +343,13 @@ def test_supernet_commands_end_to_end(tmp_path, fashion_dir):
         assert result.exit_code == 0, result.output
         subs[name] = load_checkpoint(tmp_path / name / "sub0.pt")
     assert subs["crops"]["train"]["augment"] and not subs["plain"]["train"]["augment"]
-    assert subs["crops"]["members"] == subs["plain"]["members"]
-    assert any(
-        not torch.equal(subs["crops"]["model"][k], subs["plain"]["model"][k])
-        for k in subs["plain"]["model"]
-    )
+    assert not subs["unsandwiched"]["train"]["sandwich"]
+    for other in ("plain", "unsandwiched"):
+        assert subs["crops"]["members"] == subs[other]["members"]
+        assert any(
+            not torch.equal(subs["crops"]["model"][k], subs[other]["model"][k])
+            for k in subs[other]["model"]
+        )
     assert str(clustered["position"]) in clustered["scores"]
     assert len(drawn["regions"]) == 2 and drawn["ranking"]["n"] == 3
     bad = runner.invoke(app, ["supernet", "evaluate", str(truth), "--truth", str(truth)])

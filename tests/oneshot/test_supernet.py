@@ -9,7 +9,7 @@ import pytest
 import torch
 
 from lissnas.oneshot import ArchSampler, MacroSupernet, build_supernet
-from lissnas.spaces import NB201Space
+from lissnas.spaces import NB201_OPS, NB201Space
 
 
 def test_macro_supernet_paths_have_the_benchmarks_parameter_counts(data_dir):
@@ -27,6 +27,20 @@ def test_nb201_supernet_paths_have_the_benchmarks_parameter_counts():
     # NB201Space.params equals zc_nasbench201.json exactly (tests/spaces/test_nb201.py)
     expected = np.round(space.params(archs) * 1e6).astype(int).tolist()
     assert [net.path_parameters(a) for a in archs] == expected
+
+
+def test_largest_path_is_the_space_or_members_path_with_the_most_parameters():
+    net = build_supernet("nb201", in_channels=1, width=4, depth=1)
+    assert net.largest_path().tolist() == [NB201_OPS.index("nor_conv_3x3")] * 6
+    members = net.space.sample(40, 0)
+    counts = [net.path_parameters(a) for a in members]
+    assert net.path_parameters(net.largest_path(members)) == max(counts)
+    assert net.largest_path(members).tolist() == members[int(np.argmax(counts))].tolist()
+    macro = MacroSupernet(in_channels=1, width=0.25)
+    paths = macro.space.sample(60, 0)
+    assert macro.path_parameters(macro.largest_path()) > max(map(macro.path_parameters, paths))
+    with pytest.raises(ValueError, match="positions"):
+        net.largest_path(np.zeros((2, 5), dtype=int))
 
 
 def test_forward_runs_only_the_chosen_path():

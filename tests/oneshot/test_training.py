@@ -92,6 +92,64 @@ def test_augmented_training_resumes_exactly_and_refuses_a_change_of_augment(tmp_
     assert _same_weights(plain, resumed)
 
 
+def _changed(before: dict, net) -> set[str]:
+    return {name for name, p in net.state_dict().items() if not torch.equal(before[name], p)}
+
+
+def _path_weights(net, arch) -> set[str]:
+    """The names of the parameters of the candidates ``arch`` chooses."""
+    names = {id(p): n for n, p in net.named_parameters()}
+    return {
+        names[id(p)]
+        for block in net.choice_blocks()
+        for p in block.candidates[int(arch[block.position])].parameters()
+    }
+
+
+def test_sandwich_also_trains_the_largest_path_and_resumes_exactly(tmp_path, tiny_train):
+    # one step: the sampled path's weights move; with the sandwich the largest path's too,
+    # and the sampler draws the same paths
+    start = {k: v.clone() for k, v in build_supernet("nb201", **TINY).state_dict().items()}
+    plain, plain_sampler, _ = _train(tmp_path, tiny_train, max_steps=1)
+    both, both_sampler, _ = _train(tmp_path, tiny_train, max_steps=1, sandwich=True)
+    sampled = ArchSampler(plain.space, seed=1).sample()
+    largest = plain.largest_path()
+    only_largest = _path_weights(plain, largest) - _path_weights(plain, sampled)
+    assert only_largest and not only_largest & _changed(start, plain)
+    assert only_largest <= _changed(start, both)
+    assert plain_sampler.state_dict() == both_sampler.state_dict()
+    # exact resume
+    straight, _, _ = _train(tmp_path, tiny_train, sandwich=True)
+    checkpoint = tmp_path / "w.pt"
+    _train(tmp_path, tiny_train, sandwich=True, checkpoint=checkpoint, max_steps=3)
+    assert load_checkpoint(checkpoint)["train"]["sandwich"] is True
+    resumed, _, end = _train(
+        tmp_path, tiny_train, sandwich=True, checkpoint=checkpoint, resume=True
+    )
+    assert end.finished and _same_weights(straight, resumed)
+    with pytest.raises(ValueError, match="sandwich: saved True, now False"):
+        _train(tmp_path, tiny_train, checkpoint=checkpoint, resume=True)
+    # a checkpoint written before the setting existed was trained without it
+    _train(tmp_path, tiny_train, checkpoint=checkpoint, max_steps=3)
+    older = load_checkpoint(checkpoint)
+    del older["train"]["sandwich"]
+    save_checkpoint(checkpoint, older)
+    with pytest.raises(ValueError, match="sandwich: saved False, now True"):
+        _train(tmp_path, tiny_train, sandwich=True, checkpoint=checkpoint, resume=True)
+
+
+def test_sandwich_on_a_shrunk_space_trains_its_largest_member(tiny_train):
+    net = build_supernet("nb201", **TINY)
+    start = {k: v.clone() for k, v in net.state_dict().items()}
+    skips, convs = [1, 1, 1, 1, 1, 1], [2, 0, 2, 4, 1, 2]  # convs: three 1x1 convolutions
+    sampler = ArchSampler(net.space, np.array([skips, convs]), seed=0)
+    assert net.largest_path(sampler.members).tolist() == convs
+    train_supernet(net, sampler, tiny_train, epochs=1, max_steps=2, sandwich=True, progress=False)
+    trained = _changed(start, net)
+    assert _path_weights(net, convs) <= trained  # at both steps, whichever member was drawn
+    assert not _path_weights(net, [3] * 6) & trained  # no member has a 3x3 convolution
+
+
 def test_load_supernet_rebuilds_the_trained_supernet_and_its_space(tmp_path, tiny_train):
     net = build_supernet("nb201", **TINY)
     members = net.space.sample(5, 2)

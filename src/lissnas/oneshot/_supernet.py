@@ -65,6 +65,22 @@ class Supernet(nn.Module):
         }
         return sum(p.numel() for p in self.parameters() if id(p) not in unused)
 
+    def largest_path(self, members: np.ndarray | None = None) -> np.ndarray:
+        """The architecture with the most path parameters: among ``members`` (the first of
+        equals), or, without members, over the whole space (each position's largest choice;
+        ``ValueError`` if the space rejects that combination). The sandwich rule's largest
+        child."""
+        space = self.space
+        weights = np.zeros((space.n_positions, int(space.cardinalities.max())), dtype=np.int64)
+        for block in self.choice_blocks():
+            for choice, candidate in enumerate(block.candidates):
+                weights[block.position, choice] += sum(p.numel() for p in candidate.parameters())
+        if members is None:
+            return self.check_arch(weights.argmax(axis=1))
+        members = space.validate(members)
+        sizes = weights[np.arange(space.n_positions), members].sum(axis=1)
+        return members[int(np.argmax(sizes))].copy()
+
 
 # -- NAS-Bench-201 ---------------------------------------------------------------------------
 class _Zero(nn.Module):

@@ -20,7 +20,7 @@ from lissnas.oneshot._supernet import Supernet, build_supernet
 CHECKPOINT_FORMAT = "lissnas-supernet-checkpoint"
 
 #: settings added after checkpoints were first written, at the value those were trained with
-_SETTINGS_ADDED = {"augment": False}
+_SETTINGS_ADDED = {"augment": False, "sandwich": False}
 
 
 @dataclass
@@ -85,6 +85,7 @@ def train_supernet(
     weight_decay: float = 5e-4,
     grad_clip: float = 5.0,
     augment: bool = False,
+    sandwich: bool = False,
     device: str = "cpu",
     checkpoint: str | os.PathLike[str] | None = None,
     resume: bool = False,
@@ -96,11 +97,15 @@ def train_supernet(
 
     SGD (Nesterov) with a per-step cosine schedule over ``epochs``; epoch ``e`` visits the
     data in the permutation of ``(seed, e)``; ``augment`` crops and flips each batch at
-    random (``random_crop_flip``, drawn from ``(seed, step)``). With ``checkpoint`` the
-    model, optimiser, schedule, sampler generator and step are saved (atomically) after
-    every epoch and when stopping; ``resume=True`` continues from that file (``ValueError``
-    if it was saved for another supernet or other settings), and the run ends in exactly
-    the state an uninterrupted run reaches. ``max_steps`` stops early (the state says so).
+    random (``random_crop_flip``, drawn from ``(seed, step)``); ``sandwich`` also trains,
+    on every batch, the sampler's path with the most parameters (``largest_path``, the
+    sandwich rule's largest child), its loss added to the sampled path's (twice the
+    compute per step; the sampled paths and the reported loss are unchanged). With
+    ``checkpoint`` the model, optimiser, schedule, sampler generator and step are saved
+    (atomically) after every epoch and when stopping; ``resume=True`` continues from that
+    file (``ValueError`` if it was saved for another supernet or other settings), and the
+    run ends in exactly the state an uninterrupted run reaches. ``max_steps`` stops early
+    (the state says so).
     Runs reproduce exactly with the same seed, machine and number of torch threads; another
     thread count changes floating-point summation order, which training amplifies.
     """
@@ -117,6 +122,7 @@ def train_supernet(
         "weight_decay": weight_decay,
         "grad_clip": grad_clip,
         "augment": augment,
+        "sandwich": sandwich,
         "seed": seed,
         "n_images": len(data),
         "sampler_size": sampler.size,
@@ -169,6 +175,7 @@ def train_supernet(
 
     stop = total if max_steps is None else min(total, max_steps)
     loss_fn = nn.CrossEntropyLoss()
+    largest = supernet.largest_path(sampler.members) if sandwich else None
     supernet.train()
     epoch_loss, seen, last_loss = 0.0, 0, float("nan")
     bar = _progress(progress, stop - step)
@@ -181,7 +188,10 @@ def train_supernet(
             x, y = x.to(device, non_blocking=True), y.to(device, non_blocking=True)
             optimizer.zero_grad(set_to_none=True)
             loss = loss_fn(supernet(x, arch), y)
-            loss.backward()
+            if largest is None:
+                loss.backward()
+            else:
+                (loss + loss_fn(supernet(x, largest), y)).backward()
             nn.utils.clip_grad_norm_(supernet.parameters(), grad_clip)
             optimizer.step()
             schedule.step()

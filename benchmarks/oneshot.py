@@ -115,7 +115,7 @@ BOOL_HELP = {
     "augment": "crop and flip the supernets' training batches at random (random_crop_flip; "
     "the truth's standalone training has its own switch, --truth-augment)",
     "sandwich": "also train, on every batch, the space's path with the most parameters (the "
-    "sandwich rule's largest child; twice the compute per step)",
+    "sandwich rule's largest child; a second, larger forward and backward pass per step)",
     "truth_augment": "crop and flip the truth's standalone training batches at random "
     "(--phase truth; tables made so need their own --truth-tag)",
 }

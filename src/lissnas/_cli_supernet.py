@@ -54,7 +54,7 @@ Sandwich = Annotated[
     bool,
     typer.Option(
         help="Also train, on every batch, the space's path with the most parameters (the "
-        "sandwich rule's largest child; twice the compute per step)."
+        "sandwich rule's largest child; a second, larger forward and backward pass per step)."
     ),
 ]
 Truth = Annotated[

@@ -99,8 +99,8 @@ def train_supernet(
     data in the permutation of ``(seed, e)``; ``augment`` crops and flips each batch at
     random (``random_crop_flip``, drawn from ``(seed, step)``); ``sandwich`` also trains,
     on every batch, the sampler's path with the most parameters (``largest_path``, the
-    sandwich rule's largest child), its loss added to the sampled path's (twice the
-    compute per step; the sampled paths and the reported loss are unchanged). With
+    sandwich rule's largest child), its loss added to the sampled path's (a second,
+    larger pass per step; the sampled paths and the reported loss are unchanged). With
     ``checkpoint`` the model, optimiser, schedule, sampler generator and step are saved
     (atomically) after every epoch and when stopping; ``resume=True`` continues from that
     file (``ValueError`` if it was saved for another supernet or other settings), and the

@@ -70,24 +70,26 @@ def _same_weights(a, b) -> bool:
     return all(torch.equal(p, q) for p, q in pairs)
 
 
-def test_augmented_training_resumes_exactly_and_refuses_a_change_of_augment(tmp_path, tiny_train):
+@pytest.mark.parametrize("setting", ["augment", "sandwich"])
+def test_a_training_switch_resumes_exactly_and_refuses_a_change(tmp_path, tiny_train, setting):
+    on = {setting: True}
     plain, _, _ = _train(tmp_path, tiny_train)
-    straight, _, _ = _train(tmp_path, tiny_train, augment=True)
+    straight, _, _ = _train(tmp_path, tiny_train, **on)
     assert not _same_weights(plain, straight)
     checkpoint = tmp_path / "a.pt"
-    _train(tmp_path, tiny_train, augment=True, checkpoint=checkpoint, max_steps=3)
-    assert load_checkpoint(checkpoint)["train"]["augment"] is True
-    resumed, _, end = _train(tmp_path, tiny_train, augment=True, checkpoint=checkpoint, resume=True)
+    _train(tmp_path, tiny_train, **on, checkpoint=checkpoint, max_steps=3)
+    assert load_checkpoint(checkpoint)["train"][setting] is True
+    resumed, _, end = _train(tmp_path, tiny_train, **on, checkpoint=checkpoint, resume=True)
     assert end.finished and _same_weights(straight, resumed)
-    with pytest.raises(ValueError, match="augment: saved True, now False"):
+    with pytest.raises(ValueError, match=f"{setting}: saved True, now False"):
         _train(tmp_path, tiny_train, checkpoint=checkpoint, resume=True)
-    # a checkpoint written before the setting existed was trained without augmentation
+    # a checkpoint written before the setting existed was trained without it
     _train(tmp_path, tiny_train, checkpoint=checkpoint, max_steps=3)
     older = load_checkpoint(checkpoint)
-    del older["train"]["augment"]
+    del older["train"][setting]
     save_checkpoint(checkpoint, older)
-    with pytest.raises(ValueError, match="augment: saved False, now True"):
-        _train(tmp_path, tiny_train, augment=True, checkpoint=checkpoint, resume=True)
+    with pytest.raises(ValueError, match=f"{setting}: saved False, now True"):
+        _train(tmp_path, tiny_train, **on, checkpoint=checkpoint, resume=True)
     resumed, _, _ = _train(tmp_path, tiny_train, checkpoint=checkpoint, resume=True)
     assert _same_weights(plain, resumed)
 
@@ -106,7 +108,7 @@ def _path_weights(net, arch) -> set[str]:
     }
 
 
-def test_sandwich_also_trains_the_largest_path_and_resumes_exactly(tmp_path, tiny_train):
+def test_sandwich_also_trains_the_largest_path(tmp_path, tiny_train):
     # one step: the sampled path's weights move; with the sandwich the largest path's too,
     # and the sampler draws the same paths
     start = {k: v.clone() for k, v in build_supernet("nb201", **TINY).state_dict().items()}
@@ -118,24 +120,6 @@ def test_sandwich_also_trains_the_largest_path_and_resumes_exactly(tmp_path, tin
     assert only_largest and not only_largest & _changed(start, plain)
     assert only_largest <= _changed(start, both)
     assert plain_sampler.state_dict() == both_sampler.state_dict()
-    # exact resume
-    straight, _, _ = _train(tmp_path, tiny_train, sandwich=True)
-    checkpoint = tmp_path / "w.pt"
-    _train(tmp_path, tiny_train, sandwich=True, checkpoint=checkpoint, max_steps=3)
-    assert load_checkpoint(checkpoint)["train"]["sandwich"] is True
-    resumed, _, end = _train(
-        tmp_path, tiny_train, sandwich=True, checkpoint=checkpoint, resume=True
-    )
-    assert end.finished and _same_weights(straight, resumed)
-    with pytest.raises(ValueError, match="sandwich: saved True, now False"):
-        _train(tmp_path, tiny_train, checkpoint=checkpoint, resume=True)
-    # a checkpoint written before the setting existed was trained without it
-    _train(tmp_path, tiny_train, checkpoint=checkpoint, max_steps=3)
-    older = load_checkpoint(checkpoint)
-    del older["train"]["sandwich"]
-    save_checkpoint(checkpoint, older)
-    with pytest.raises(ValueError, match="sandwich: saved False, now True"):
-        _train(tmp_path, tiny_train, sandwich=True, checkpoint=checkpoint, resume=True)
 
 
 def test_sandwich_on_a_shrunk_space_trains_its_largest_member(tiny_train):

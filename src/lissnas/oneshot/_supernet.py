@@ -53,33 +53,34 @@ class Supernet(nn.Module):
         """``arch`` as a validated 1-D int vector of ``space`` (``ValueError`` otherwise)."""
         return self.space.validate(arch)[0]
 
+    def candidate_parameters(self) -> np.ndarray:
+        """``(n_positions, max cardinality)`` int matrix: the parameters each choice adds to a
+        path, summed over the blocks that read its position."""
+        space = self.space
+        sizes = np.zeros((space.n_positions, int(space.cardinalities.max())), dtype=np.int64)
+        for block in self.choice_blocks():
+            for choice, candidate in enumerate(block.candidates):
+                sizes[block.position, choice] += sum(p.numel() for p in candidate.parameters())
+        return sizes
+
     def path_parameters(self, arch: np.ndarray | Sequence[int]) -> int:
         """Number of parameters the single path ``arch`` uses (shared ones included)."""
         arch = self.check_arch(arch)
-        unused = {
-            id(p)
-            for block in self.choice_blocks()
-            for choice, candidate in enumerate(block.candidates)
-            if choice != int(arch[block.position])
-            for p in candidate.parameters()
-        }
-        return sum(p.numel() for p in self.parameters() if id(p) not in unused)
+        sizes = self.candidate_parameters()
+        shared = sum(p.numel() for p in self.parameters()) - int(sizes.sum())
+        return shared + int(sizes[np.arange(len(arch)), arch].sum())
 
     def largest_path(self, members: np.ndarray | None = None) -> np.ndarray:
         """The architecture with the most path parameters: among ``members`` (the first of
         equals), or, without members, over the whole space (each position's largest choice;
         ``ValueError`` if the space rejects that combination). The sandwich rule's largest
         child."""
-        space = self.space
-        weights = np.zeros((space.n_positions, int(space.cardinalities.max())), dtype=np.int64)
-        for block in self.choice_blocks():
-            for choice, candidate in enumerate(block.candidates):
-                weights[block.position, choice] += sum(p.numel() for p in candidate.parameters())
+        sizes = self.candidate_parameters()
         if members is None:
-            return self.check_arch(weights.argmax(axis=1))
-        members = space.validate(members)
-        sizes = weights[np.arange(space.n_positions), members].sum(axis=1)
-        return members[int(np.argmax(sizes))].copy()
+            return self.check_arch(sizes.argmax(axis=1))
+        members = self.space.validate(members)
+        totals = sizes[np.arange(self.space.n_positions), members].sum(axis=1)
+        return members[int(np.argmax(totals))].copy()
 
 
 # -- NAS-Bench-201 ---------------------------------------------------------------------------

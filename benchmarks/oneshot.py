@@ -1254,8 +1254,14 @@ def main() -> None:
         )
         + (
             ", each batch also training the space's largest path (the sandwich rule, "
-            "`--sandwich`: all 3x3 convolutions on the full space, the member with the most "
-            "parameters on the shrunk one)" * cfg["sandwich"]
+            "`--sandwich`: all 3x3 convolutions on the full space"
+            + ", the member with the most parameters on the shrunk one"
+            * ("shrunk_on_shrunk" in measured_keys)
+            + ", on each NAS-LID sub-space its member with the most parameters"
+            * bool(levels_measured)
+            + ")"
+            if cfg["sandwich"]
+            else ""
         )
         + f"; BN recalibrated per architecture on {calib_images} training images"
         + (

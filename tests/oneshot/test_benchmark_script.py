@@ -175,6 +175,11 @@ def test_oneshot_benchmark_runs_every_comparison(tmp_path, fashion_dir, script):
     assert "cosine, each batch also training the space's largest path (the sandwich rule" in (
         sandwich_out.read_text()
     )
+    # NAS-LID alone: the sub-supernets' largest paths, and no shrunk-space supernet
+    assert "full space, on each NAS-LID sub-space its member with the most parameters)" in (
+        sandwich_out.read_text()
+    )
+    assert "on the shrunk one" not in sandwich_out.read_text()
     assert "sandwich rule" not in text
     # paired with a tag of the same supernet settings (the full run's), the report says so
     same_out = tmp_path / "same.md"

@@ -459,6 +459,18 @@ def lid_stages(epochs: int, after: str = "--warmup-epochs") -> dict[int, list[in
     return stages
 
 
+def report_path(args: argparse.Namespace) -> Path:
+    """Where the report of ``args`` goes: ``--out``, else the default ``--out``'s help names."""
+    tag, truth_tag = args.tag or args.preset, args.truth_tag or args.preset
+    return Path(
+        args.out
+        or "results/{}{}.md".format(
+            "oneshot" if tag == "cpu" else f"oneshot_{tag}",
+            "" if truth_tag == args.preset else f"_truth-{truth_tag}",
+        )
+    )
+
+
 def make_parser() -> argparse.ArgumentParser:
     """The command line, also used to re-read the commands recorded in the rows."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -1366,14 +1378,7 @@ def main() -> None:
         ),
     ]
     print("\n".join(lines))
-    write_markdown(
-        args.out
-        or "results/{}{}.md".format(
-            "oneshot" if tag == "cpu" else f"oneshot_{tag}",
-            "" if truth_tag == args.preset else f"_truth-{truth_tag}",
-        ),
-        lines,
-    )
+    write_markdown(report_path(args), lines)
 
 
 if __name__ == "__main__":

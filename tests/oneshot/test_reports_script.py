@@ -1,0 +1,100 @@
+"""``benchmarks/oneshot_reports.py``: the committed one-shot reports are what their rows give."""
+
+from __future__ import annotations
+
+import importlib.util
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+REPORT = "oneshot_gpu-280-c40_truth-cpu-e16.md"  # the quickest to rerun
+
+
+@pytest.fixture
+def reports(monkeypatch):
+    """``benchmarks/oneshot_reports.py`` loaded as a module."""
+    monkeypatch.syspath_prepend(str(ROOT / "benchmarks"))  # it imports _common and oneshot
+    spec = importlib.util.spec_from_file_location(
+        "oneshot_reports_script", ROOT / "benchmarks" / "oneshot_reports.py"
+    )
+    module = importlib.util.module_from_spec(spec)
+    monkeypatch.setitem(sys.modules, spec.name, module)  # its dataclass looks itself up
+    spec.loader.exec_module(module)
+    return module
+
+
+def run(*args: str) -> subprocess.CompletedProcess:
+    script = str(ROOT / "benchmarks" / "oneshot_reports.py")
+    return subprocess.run(
+        [sys.executable, script, *args], capture_output=True, text=True, timeout=600, cwd=ROOT
+    )
+
+
+def test_a_report_that_differs_fails_the_check_and_write_restores_it(tmp_path, fashion_dir):
+    committed = (ROOT / "results" / REPORT).read_text()
+    assert "This report: `python benchmarks/oneshot.py " in committed
+    results = tmp_path / "results"
+    results.mkdir()
+    (results / "oneshot_work").symlink_to(ROOT / "results" / "oneshot_work")
+    tampered = committed.replace("| one supernet", "| one  supernet", 1)
+    assert tampered != committed
+    (results / REPORT).write_text(tampered)
+    table = tmp_path / "table.md"
+    common = ["--results", str(results), "--out", str(table), "--workers", "1"]
+
+    done = run(*common)
+    assert done.returncode == 1, done.stderr
+    assert f"| {REPORT} | differs |" in table.read_text()
+    assert (results / REPORT).read_text() == tampered  # a check writes no report
+
+    done = run(*common, "--write")
+    assert done.returncode == 0, done.stderr
+    assert f"| {REPORT} | rewritten |" in table.read_text()
+    assert "1 rewritten, 0 failed" in table.read_text()
+    assert (results / REPORT).read_text() == committed  # the rows give the committed report
+
+
+def test_reports_that_record_no_command_are_listed_not_run(tmp_path, reports):
+    older = tmp_path / "oneshot_old.md"
+    older.write_text("# an older report\n\nCommands: `python benchmarks/oneshot.py`.\n")
+    assert reports.recorded_command(older) is None
+
+
+@pytest.mark.parametrize(
+    ("command", "message"),
+    [
+        ("python benchmarks/other.py --phase report", "does not run python benchmarks/oneshot.py"),
+        (
+            "python benchmarks/oneshot.py --phase supernets --tag gpu-280-c40",
+            "runs --phase supernets, not report",
+        ),
+        (
+            "python benchmarks/oneshot.py --phase report --tag gpu-280-c40",
+            "writes results/oneshot_gpu-280-c40.md, not results/oneshot_x.md",
+        ),
+    ],
+)
+def test_a_recorded_command_that_would_not_rewrite_its_report_is_refused(
+    tmp_path, reports, command, message
+):
+    report = tmp_path / "oneshot_x.md"
+    report.write_text(f"Commands: ... This report: `{command}`.\n")
+    with pytest.raises(SystemExit, match=message):
+        reports.recorded_command(report)
+
+
+def test_only_names_an_existing_report(tmp_path):
+    done = run("--only", "oneshot_nothing.md", "--out", str(tmp_path / "t.md"))
+    assert done.returncode == 2
+    assert "--only oneshot_nothing.md: no such report in" in done.stderr
+    assert not (tmp_path / "t.md").exists()
+
+
+def test_results_without_oneshot_work_are_refused(tmp_path):
+    done = run("--results", str(tmp_path), "--out", str(tmp_path / "t.md"))
+    assert done.returncode == 2
+    assert "no oneshot_work/ folder in it" in done.stderr
+    assert not (tmp_path / "t.md").exists()

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -29,3 +32,20 @@ def tiny_train(fashion_dir):
 @pytest.fixture(scope="session")
 def tiny_test(fashion_dir):
     return load_fashion_mnist(fashion_dir, train=False, subset=128, seed=0)
+
+
+@pytest.fixture
+def load_script(monkeypatch):
+    """A loader of ``benchmarks/<name>.py`` as a module, its folder on ``sys.path`` (the
+    scripts import ``_common`` and each other) for the test's duration."""
+    benchmarks = Path(__file__).resolve().parents[2] / "benchmarks"
+    monkeypatch.syspath_prepend(str(benchmarks))
+
+    def load(name: str):
+        spec = importlib.util.spec_from_file_location(f"{name}_script", benchmarks / f"{name}.py")
+        module = importlib.util.module_from_spec(spec)
+        monkeypatch.setitem(sys.modules, spec.name, module)  # dataclasses look themselves up
+        spec.loader.exec_module(module)
+        return module
+
+    return load

@@ -6,7 +6,6 @@ its sub-spaces)."""
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import subprocess
 import sys
@@ -528,16 +527,9 @@ def test_rows_measured_otherwise_stop_a_run_before_its_truth_trains(
 
 
 @pytest.fixture
-def script(monkeypatch):
+def script(load_script):
     """``benchmarks/oneshot.py`` loaded as a module."""
-    monkeypatch.syspath_prepend(str(ROOT / "benchmarks"))  # the script imports _common
-    spec = importlib.util.spec_from_file_location(
-        "oneshot_script", ROOT / "benchmarks" / "oneshot.py"
-    )
-    module = importlib.util.module_from_spec(spec)
-    monkeypatch.setitem(sys.modules, spec.name, module)  # its dataclasses look themselves up
-    spec.loader.exec_module(module)
-    return module
+    return load_script("oneshot")
 
 
 def test_rows_are_read_in_seed_order(tmp_path, script):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import subprocess
 import sys
 from pathlib import Path
@@ -14,16 +13,9 @@ REPORT = "oneshot_gpu-280-c40_truth-cpu-e16.md"  # the quickest to rerun
 
 
 @pytest.fixture
-def reports(monkeypatch):
+def reports(load_script):
     """``benchmarks/oneshot_reports.py`` loaded as a module."""
-    monkeypatch.syspath_prepend(str(ROOT / "benchmarks"))  # it imports _common and oneshot
-    spec = importlib.util.spec_from_file_location(
-        "oneshot_reports_script", ROOT / "benchmarks" / "oneshot_reports.py"
-    )
-    module = importlib.util.module_from_spec(spec)
-    monkeypatch.setitem(sys.modules, spec.name, module)  # its dataclass looks itself up
-    spec.loader.exec_module(module)
-    return module
+    return load_script("oneshot_reports")
 
 
 def run(*args: str) -> subprocess.CompletedProcess:

@@ -43,6 +43,18 @@ def test_largest_path_is_the_space_or_members_path_with_the_most_parameters():
         net.largest_path(np.zeros((2, 5), dtype=int))
 
 
+def test_parameter_counts_refuse_weights_tied_between_candidates():
+    net = build_supernet("nb201", in_channels=1, width=4, depth=1)
+    conv = NB201_OPS.index("nor_conv_1x1")
+    blocks = net.choice_blocks()
+    blocks[2].candidates[conv] = blocks[0].candidates[conv]  # edge 2 reuses edge 0's conv
+    with pytest.raises(ValueError, match=f"choice {conv} at position 2 is also one of choice "
+                       f"{conv} at position 0"):  # fmt: skip
+        net.path_parameters(np.zeros(6, dtype=int))
+    with pytest.raises(ValueError, match="own its weights"):
+        net.largest_path()
+
+
 def test_forward_runs_only_the_chosen_path():
     net = build_supernet("nb201", in_channels=1, width=4, depth=1)
     x = torch.randn(4, 1, 28, 28)

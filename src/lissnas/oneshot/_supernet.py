@@ -7,7 +7,8 @@ Contract shared by every supernet (``Supernet``):
 * ``choice_blocks()`` lists the ``ChoiceBlock`` modules; ``block.position`` is the index of
   ``arch`` the block reads and ``block.candidates[c]`` the module of choice ``c``. Blocks of
   different cells may read the same position (NAS-Bench-201 repeats one cell);
-* a candidate's weights are shared by every architecture choosing it.
+* a candidate's weights are shared by every architecture choosing it, and by no other
+  candidate (``candidate_parameters`` checks this).
 """
 
 from __future__ import annotations
@@ -55,12 +56,24 @@ class Supernet(nn.Module):
 
     def candidate_parameters(self) -> np.ndarray:
         """``(n_positions, max cardinality)`` int matrix: the parameters each choice adds to a
-        path, summed over the blocks that read its position."""
+        path, summed over the blocks that read its position. ``ValueError`` if a parameter
+        belongs to two candidates (tied or entangled weights), which no such count can split."""
         space = self.space
         sizes = np.zeros((space.n_positions, int(space.cardinalities.max())), dtype=np.int64)
+        owners: dict[int, tuple[int, int]] = {}  # id of a parameter -> (position, choice)
         for block in self.choice_blocks():
             for choice, candidate in enumerate(block.candidates):
-                sizes[block.position, choice] += sum(p.numel() for p in candidate.parameters())
+                for param in candidate.parameters():
+                    if id(param) in owners:
+                        position, other = owners[id(param)]
+                        raise ValueError(
+                            f"a parameter of choice {choice} at position {block.position} is "
+                            f"also one of choice {other} at position {position}: parameter "
+                            "counts need every candidate to own its weights (no tied or "
+                            "entangled weights)"
+                        )
+                    owners[id(param)] = (block.position, choice)
+                    sizes[block.position, choice] += param.numel()
         return sizes
 
     def path_parameters(self, arch: np.ndarray | Sequence[int]) -> int:

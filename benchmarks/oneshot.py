@@ -73,7 +73,10 @@ names the command of every part and the machine the supernets were trained on, a
 records it (so a GPU run's report can be rewritten anywhere; older rows record none, and
 then the report names their seeds as not recording one). The CPU preset writes
 ``results/oneshot.md``; other presets and tags ``results/oneshot_<tag>.md``, with
-``_truth-<name>`` before ``.md`` for another ``--truth-tag``.
+``_truth-<name>`` before ``.md`` for another ``--truth-tag``. Only ``--phase report`` and
+``all`` write there by default; the measuring phases print their report, and write it only
+to an ``--out`` given (so measuring some seeds cannot overwrite a report of all of them, nor
+one against more runs of the truth, whose name the default does not tell apart).
 """
 
 from __future__ import annotations
@@ -489,7 +492,8 @@ def make_parser() -> argparse.ArgumentParser:
         "--out",
         default=None,
         help="default: results/oneshot.md (cpu), else results/oneshot_<tag>.md; with "
-        "--truth-tag, _truth-<name> before .md",
+        "--truth-tag, _truth-<name> before .md; written by default by --phase report and all "
+        "only (the measuring phases print their report, and write it to --out only)",
     )
     parser.add_argument(
         "--tag",
@@ -1378,7 +1382,13 @@ def main() -> None:
         ),
     ]
     print("\n".join(lines))
-    write_markdown(report_path(args), lines)
+    if args.phase in ("all", "report") or args.out:
+        write_markdown(report_path(args), lines)
+    else:  # a measuring phase: its report is for the console
+        print(
+            f"not written (--phase {args.phase} writes its report with --out only): "
+            f"--phase report writes {report_path(args)}"
+        )
 
 
 if __name__ == "__main__":

@@ -368,10 +368,15 @@ def test_oneshot_benchmark_runs_every_comparison(tmp_path, fashion_dir, script):
                   "Aligned (`--phase align`)", "the alignment of all seeds",
                   "| NAS-LID, 1 level, aligned | "):  # fmt: skip
         assert label in text
+    # again: nothing to measure; without --out a measuring phase writes no report
+    no_out = [*base[: base.index("--out")], *base[base.index("--out") + 2 :]]
+    again = run([*no_out, "--truth-repeats", "2", "--phase", "align"], cwd=tmp_path)
+    assert "warmup_on_full is measured already" in again.stdout
     assert (
-        "warmup_on_full is measured already"
-        in run([*base, "--truth-repeats", "2", "--phase", "align"]).stdout
+        "not written (--phase align writes its report with --out only): --phase report writes "
+        "results/oneshot.md" in again.stdout
     )
+    assert not (tmp_path / "results").exists()
     # rows measured with --naslid-only hold 1 level: it alone is aligned
     only_align = [*base, "--truth-repeats", "2", "--tag", "only", "--out", str(alone_out)]
     only_aligned = run([*only_align, "--phase", "align"])

@@ -25,7 +25,7 @@ import sys
 import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from _common import write_markdown
@@ -64,9 +64,9 @@ def recorded_command(report: Path) -> str | None:
     args = make_parser().parse_args(shlex.split(command)[2:])
     if args.phase not in ("report", "all"):
         raise SystemExit(f"{report}: the recorded command runs --phase {args.phase}, not report")
-    if report_path(args) != Path("results", report.name):
+    if (writes := report_path(args)) != Path("results", report.name):
         raise SystemExit(
-            f"{report}: the recorded command writes {report_path(args)}, not results/{report.name}"
+            f"{report}: the recorded command writes {writes}, not results/{report.name}"
         )
     return command
 
@@ -82,11 +82,12 @@ def rerun(check: Check, results: Path, scratch: Path) -> Check:
     seconds = time.perf_counter() - started
     if done.returncode != 0:
         last = (done.stderr.strip().splitlines() or ["no message"])[-1]
-        detail = f"exit {done.returncode}: {last}"
-        return Check(check.name, check.command, "failed", seconds, detail)
+        return replace(
+            check, outcome="failed", seconds=seconds, detail=f"exit {done.returncode}: {last}"
+        )
     fresh = (scratch / "results" / check.name).read_text()
     same = fresh == (results / check.name).read_text()
-    return Check(check.name, check.command, "same" if same else "differs", seconds)
+    return replace(check, outcome="same" if same else "differs", seconds=seconds)
 
 
 def main() -> None:
@@ -115,8 +116,8 @@ def main() -> None:
             parser.error(f"--only {name}: no such report in {results}")
     if args.only:
         reports = [p for p in reports if p.name in args.only]
-    checks = [Check(p.name, recorded_command(p)) for p in reports]
-    checks = [c for c in checks if c.name != Path(args.out).name]  # not the table itself
+    table = Path(args.out).name
+    checks = [Check(p.name, recorded_command(p)) for p in reports if p.name != table]
     runnable = [c for c in checks if c.command is not None]
     with tempfile.TemporaryDirectory(prefix="oneshot_reports_") as tmp:
         scratch = Path(tmp)
@@ -129,7 +130,7 @@ def main() -> None:
             for name, c in done.items():
                 if c.outcome == "differs":
                     atomic_write_text(results / name, (scratch / "results" / name).read_text())
-                    done[name] = Check(c.name, c.command, "rewritten", c.seconds)
+                    done[name] = replace(c, outcome="rewritten")
     checks = [done.get(c.name, c) for c in checks]
     counts = {o: sum(c.outcome == o for c in checks) for o in ("same", "differs", "rewritten")}
     failed = [c for c in checks if c.outcome == "failed"]

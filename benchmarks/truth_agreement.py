@@ -14,7 +14,9 @@ run of one and a run of the other with the same seed (same initial weights and d
 and with different seeds. Where runs of the same seed agree across tags far more than runs
 of one tag agree with each other, what a run's seed draws decides its ranking more than the
 training does, and a truth of a few runs ranks the architectures by chance that longer
-training does not remove.
+training does not remove. With ``--benchmark`` (say ``nb201-cifar10-test``) each table,
+its runs and the parameter count are also ranked against that benchmark's values of the
+same architectures: how far the Fashion-MNIST truth stands in for NAS-Bench-201's CIFAR-10.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from pathlib import Path
 import numpy as np
 
 from _common import write_markdown
+from lissnas.benchmarks import load_benchmark
 from lissnas.oneshot import (
     ranking_correlation,
     read_truth_params,
@@ -50,9 +53,12 @@ def mean_or_na(values: list[float]) -> str:
     return f"{np.mean(values):.3f}" if values else "n/a"
 
 
-def read_tables(work: Path, kind: str, tags: list[str]) -> dict[str, tuple[np.ndarray, ...]]:
-    """``{tag: (runs (n_archs, n_runs), params)}`` of the ``kind`` tables of ``tags``; stop
-    unless each exists and all hold the same architectures in the same order."""
+def read_tables(
+    work: Path, kind: str, tags: list[str]
+) -> tuple[np.ndarray, dict[str, tuple[np.ndarray, ...]]]:
+    """The architectures and ``{tag: (runs (n_archs, n_runs), params)}`` of the ``kind``
+    tables of ``tags``; stop unless each exists and all hold the same architectures in the
+    same order."""
     space = NB201Space()
     tables: dict[str, tuple[np.ndarray, ...]] = {}
     first = None
@@ -75,7 +81,8 @@ def read_tables(work: Path, kind: str, tags: list[str]) -> dict[str, tuple[np.nd
                 "only tables made with the same --truth-archs compare run by run"
             )
         tables[tag] = (runs, params)
-    return tables
+    assert first is not None, "no tags"
+    return first[1], tables
 
 
 def training_of(work: Path, kind: str, tag: str) -> tuple[str, str]:
@@ -135,6 +142,19 @@ def cross_rows(tables: dict) -> list[str]:
     return rows
 
 
+def benchmark_rows(tables: dict, truth: np.ndarray) -> list[str]:
+    """One Markdown row per tag: the tau of each run and of the runs' mean against the
+    benchmark's values ``truth``; and one for the parameter count."""
+    rows = []
+    for tag, (runs, _) in tables.items():
+        per_run = ", ".join(f"{tau(runs[:, r], truth):.3f}" for r in range(runs.shape[1]))
+        rows.append(f"| {tag} | {per_run} | {tau(runs.mean(axis=1), truth):.3f} |")
+    params = next(iter(tables.values()))[1]
+    if (params >= 0).all():
+        rows.append(f"| parameter count | | {tau(params, truth):.3f} |")
+    return rows
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.strip().splitlines()[0])
     parser.add_argument(
@@ -144,13 +164,29 @@ def main() -> None:
         "(default: cpu, cpu-e16, cpu-e32, cpu-aug-e16)",
     )
     parser.add_argument("--work", default="results/oneshot_work", help="folder of the tables")
+    parser.add_argument(
+        "--benchmark",
+        help="also rank every table against this benchmark's values of its architectures "
+        "(e.g. nb201-cifar10-test: NAS-Bench-201's CIFAR-10 accuracy)",
+    )
+    parser.add_argument(
+        "--data-dir", default=None, help="the benchmark's data folder (default: $LISSNAS_DATA_DIR)"
+    )
     parser.add_argument("--out", default="results/oneshot_truth_agreement.md")
     args = parser.parse_args()
+    source = None
+    if args.benchmark is not None:
+        try:
+            source = load_benchmark(args.benchmark, args.data_dir)
+        except (ValueError, FileNotFoundError, ModuleNotFoundError) as exc:
+            raise SystemExit(str(exc)) from None
     tags = args.truth_tag or ["cpu", "cpu-e16", "cpu-e32", "cpu-aug-e16"]
     if len(set(tags)) < 2:
         parser.error(f"compare at least two different --truth-tag, got {tags}")
     work = Path(args.work)
     flags = " ".join(f"--truth-tag {t}" for t in tags)
+    if source is not None:
+        flags += f" --benchmark {args.benchmark}"
     lines = [
         "# How far the one-shot benchmark's truth tables agree",
         "",
@@ -165,7 +201,7 @@ def main() -> None:
         "tags' means.",
     ]
     for kind, label in KINDS.items():
-        tables = read_tables(work, kind, tags)
+        archs, tables = read_tables(work, kind, tags)
         lines += [
             "",
             f"## {label} (`truth_{kind}_<tag>.csv`, {len(next(iter(tables.values()))[0])} "
@@ -181,6 +217,15 @@ def main() -> None:
             "|---|---|---|---|---|",
             *cross_rows(tables),
         ]
+        if source is not None:
+            lines += [
+                "",
+                f"Against `{args.benchmark}` ({source.metric} of the same architectures):",
+                "",
+                "| truth tag | run 0, 1, ... | the mean |",
+                "|---|---|---|",
+                *benchmark_rows(tables, source.evaluate(archs)),
+            ]
     print("\n".join(lines))
     write_markdown(args.out, lines)
 

@@ -35,6 +35,12 @@ DataRoot = Annotated[
     Path | None,
     typer.Option(help="Folder of the dataset files (default: /usr/share/datasets/fashion-mnist)."),
 ]
+Download = Annotated[
+    bool,
+    typer.Option(
+        help="CIFAR-10: fetch it into --data-root first if it is not there (torchvision)."
+    ),
+]
 Subset = Annotated[
     int | None, typer.Option(help="Train on this many training images (class-balanced).")
 ]
@@ -76,23 +82,36 @@ def _oneshot() -> Any:
 
 
 def _images(
-    dataset: str, root: Path | None, *, train: bool, subset: int | None, seed: int
+    dataset: str,
+    root: Path | None,
+    *,
+    train: bool,
+    subset: int | None,
+    seed: int,
+    download: bool = False,
 ) -> ImageData:
     """The training or test images, or exit with the loader's message."""
     oneshot = _oneshot()
     try:
-        return oneshot.load_dataset(dataset, root, train=train, subset=subset, seed=seed)
+        return oneshot.load_dataset(
+            dataset, root, train=train, subset=subset, seed=seed, download=download
+        )
     except (ValueError, FileNotFoundError, ModuleNotFoundError) as exc:
         raise _fail(str(exc)) from None
 
 
 def _data(
-    dataset: str, root: Path | None, subset: int | None, val_subset: int, seed: int
+    dataset: str,
+    root: Path | None,
+    subset: int | None,
+    val_subset: int,
+    seed: int,
+    download: bool = False,
 ) -> tuple[ImageData, ImageData]:
     """The training images and the test images."""
     return (
-        _images(dataset, root, train=True, subset=subset, seed=seed),
-        _images(dataset, root, train=False, subset=val_subset, seed=seed),
+        _images(dataset, root, train=True, subset=subset, seed=seed, download=download),
+        _images(dataset, root, train=False, subset=val_subset, seed=seed, download=download),
     )
 
 
@@ -112,6 +131,7 @@ def train(
     members: Members = None,
     dataset: Dataset = "fashion-mnist",
     data_root: DataRoot = None,
+    download: Download = False,
     subset: Subset = None,
     epochs: Annotated[int, typer.Option(help="Training epochs.")] = 10,
     batch_size: Annotated[int, typer.Option(help="Mini-batch size.")] = 64,
@@ -127,7 +147,7 @@ def train(
 ) -> None:
     """Train a single-path supernet on the full space or a shrunk space's members."""
     oneshot = _oneshot()
-    data = _images(dataset, data_root, train=True, subset=subset, seed=seed)
+    data = _images(dataset, data_root, train=True, subset=subset, seed=seed, download=download)
     try:
         net = oneshot.build_supernet(
             space, num_classes=data.num_classes, in_channels=data.in_channels, width=width,
@@ -158,6 +178,7 @@ def evaluate(
     truth: Truth,
     dataset: Dataset = "fashion-mnist",
     data_root: DataRoot = None,
+    download: Download = False,
     calib_subset: Annotated[int, typer.Option(help="Training images for BN recalibration.")] = 2000,
     val_subset: ValSubset = 2000,
     calib_batches: Annotated[int, typer.Option(help="Batches of 128 for BN recalibration.")] = 10,
@@ -176,8 +197,12 @@ def evaluate(
     and the estimates' mean and standard deviation across the architectures."""
     oneshot = _oneshot()
     net, _, _ = _load(checkpoint)
-    calib = _images(dataset, data_root, train=True, subset=calib_subset, seed=0)
-    val = calib if on_train else _images(dataset, data_root, train=False, subset=val_subset, seed=0)
+    calib = _images(dataset, data_root, train=True, subset=calib_subset, seed=0, download=download)
+    val = (
+        calib
+        if on_train
+        else _images(dataset, data_root, train=False, subset=val_subset, seed=0, download=download)
+    )
     try:
         archs, values = oneshot.read_truth(truth, net.space)
     except ValueError as exc:
@@ -214,6 +239,7 @@ def search(
     checkpoint: Annotated[Path, typer.Argument(help="A checkpoint from `supernet train`.")],
     dataset: Dataset = "fashion-mnist",
     data_root: DataRoot = None,
+    download: Download = False,
     calib_subset: Annotated[int, typer.Option(help="Training images for BN recalibration.")] = 2000,
     val_subset: ValSubset = 2000,
     population: Annotated[int, typer.Option(help="Population size.")] = 20,
@@ -227,7 +253,7 @@ def search(
     """Evolutionary search inside the checkpoint's space, the supernet as evaluator."""
     oneshot = _oneshot()
     net, sampler, _ = _load(checkpoint)
-    calib, val = _data(dataset, data_root, calib_subset, val_subset, 0)
+    calib, val = _data(dataset, data_root, calib_subset, val_subset, 0, download)
     try:
         found = oneshot.evolutionary_search(
             net, sampler, calib, val, population=population, generations=generations,
@@ -247,8 +273,16 @@ def search(
         atomic_write_text(out, "\n".join(lines) + "\n")
 
 
+#: Options of `groundtruth` that only training reads, refused with --benchmark.
+TRAINING_OPTIONS = (
+    "dataset", "data_root", "download", "subset", "val_subset", "epochs", "repeats",
+    "workers", "augment", "width", "depth", "device",
+)  # fmt: skip
+
+
 @supernet_app.command()
 def groundtruth(
+    ctx: typer.Context,
     out: Annotated[
         Path, typer.Option(help="CSV to write (arch,accuracy,params,run0..); resumed if present.")
     ],
@@ -266,6 +300,7 @@ def groundtruth(
     ] = None,
     dataset: Dataset = "fashion-mnist",
     data_root: DataRoot = None,
+    download: Download = False,
     subset: Subset = 5000,
     val_subset: ValSubset = 2000,
     epochs: Annotated[int, typer.Option(help="Epochs per architecture.")] = 5,
@@ -282,24 +317,54 @@ def groundtruth(
     depth: Depth = None,
     device: Device = "cpu",
     seed: Seed = 0,
+    benchmark: Annotated[
+        str | None,
+        typer.Option(
+            help="Look the accuracies up in this tabular benchmark instead of training "
+            "(nb201-cifar10-test for CIFAR-10 at NB201's full training; `lissnas benchmarks` "
+            "lists them)."
+        ),
+    ] = None,
+    data_dir: Annotated[
+        Path | None,
+        typer.Option(help="With --benchmark: its data folder (default: $LISSNAS_DATA_DIR)."),
+    ] = None,
 ) -> None:
-    """Train sampled architectures standalone and save their test accuracies (ground truth).
+    """Train sampled architectures standalone and save their test accuracies (ground truth),
+    or, with ``--benchmark``, look them up.
 
-    For datasets no benchmark covers: small width, a data subset, ``--repeats`` runs each.
+    Training is for datasets no benchmark covers: small width, a data subset, ``--repeats``
+    runs each.
     """
     oneshot = _oneshot()
-    train_data, test_data = _data(dataset, data_root, subset, val_subset, seed)
+    if benchmark is None and data_dir is not None:
+        raise _fail("--data-dir is the data folder of --benchmark: give --benchmark too")
+    if benchmark is not None:
+        given_options = [
+            name for name in TRAINING_OPTIONS
+            if getattr(ctx.get_parameter_source(name), "name", None) == "COMMANDLINE"
+        ]  # fmt: skip
+        if given_options:
+            flag = "--" + given_options[0].replace("_", "-")
+            raise _fail(f"{flag} sets the training; --benchmark looks the accuracies up: drop it")
     pool = given = None
-    probe = oneshot.build_supernet(space, in_channels=train_data.in_channels)
     try:
+        probe = oneshot.build_supernet(space)
         if members is not None:
             pool = oneshot.ArchSampler.from_result(members, probe.space).members
         if archs is not None:
             if n_archs is not None:
-                raise ValueError("--archs trains the listed architectures: drop --n-archs")
+                raise ValueError("--archs takes the listed architectures: drop --n-archs")
             given = oneshot.read_archs(archs, probe.space)
         elif n_archs is None:
             n_archs = 20
+        if benchmark is not None:
+            _look_up(oneshot, space, benchmark, data_dir, out, n_archs, given, pool, seed)
+            return
+    except ValueError as exc:
+        raise _fail(str(exc)) from None
+    train_data, test_data = _data(dataset, data_root, subset, val_subset, seed, download)
+    try:
         rows = oneshot.make_ground_truth(
             space, out, train_data, test_data, n_archs=n_archs, archs=given, epochs=epochs,
             width=width, depth=depth, members=pool, repeats=repeats, augment=augment,
@@ -309,6 +374,34 @@ def groundtruth(
     except ValueError as exc:
         raise _fail(str(exc)) from None
     err_console.print(f"wrote {len(rows)} architectures to {out}", highlight=False)
+
+
+def _look_up(
+    oneshot: Any,
+    space: str,
+    benchmark: str,
+    data_dir: Path | None,
+    out: Path,
+    n_archs: int | None,
+    archs: Any,
+    members: Any,
+    seed: int,
+) -> None:
+    """`groundtruth --benchmark`: the table of the benchmark's accuracies."""
+    from lissnas.benchmarks import MissingDataError, load_benchmark
+
+    try:
+        source = load_benchmark(benchmark, data_dir)
+    except (MissingDataError, FileNotFoundError, ModuleNotFoundError) as exc:
+        raise _fail(str(exc)) from None
+    chosen, values = oneshot.benchmark_ground_truth(
+        space, source, out, n_archs=n_archs, archs=archs, members=members, seed=seed
+    )
+    err_console.print(
+        f"wrote {len(chosen)} architectures' {source.metric} from {benchmark} to {out} "
+        f"(mean {values.mean():.2f}, range {values.min():.2f}-{values.max():.2f})",
+        highlight=False,
+    )
 
 
 @supernet_app.command()
@@ -356,6 +449,7 @@ def split(
     k: Annotated[int, typer.Option(help="Nearest neighbours of the LID estimator.")] = 20,
     dataset: Dataset = "fashion-mnist",
     data_root: DataRoot = None,
+    download: Download = False,
     subset: Subset = None,
     val_subset: ValSubset = 2000,
     device: Device = "cpu",
@@ -373,7 +467,7 @@ def split(
     if align and truth is None:
         raise _fail("--align aligns the ranking of --truth: give --truth too")
     net, sampler, saved = _load(checkpoint)
-    data, val = _data(dataset, data_root, subset, val_subset, seed)
+    data, val = _data(dataset, data_root, subset, val_subset, seed, download)
     if levels < 1:
         raise _fail(f"--levels must be >= 1, got {levels}")
     if epochs % 2**levels:

@@ -1,12 +1,19 @@
-"""Training augmentation: random crops of the reflection-padded image and left-right flips."""
+"""Training augmentation (random crops of the reflection-padded image and left-right
+flips), and CIFAR-10's errors when it is absent."""
 
 from __future__ import annotations
+
+import sys
 
 import numpy as np
 import pytest
 import torch
+from typer.testing import CliRunner
 
-from lissnas.oneshot import random_crop_flip
+from lissnas.cli import app
+from lissnas.oneshot import load_cifar10, random_crop_flip
+
+runner = CliRunner()
 
 
 def _windows(image: torch.Tensor, pad: int) -> list[torch.Tensor]:
@@ -42,3 +49,32 @@ def test_random_crop_flip_returns_crops_and_mirrors_drawn_from_the_generator():
 def test_random_crop_flip_rejects_a_pad_the_image_cannot_reflect(pad):
     with pytest.raises(ValueError, match=rf"pad must be in \[0, 7\) for 7x9 images, got {pad}"):
         random_crop_flip(torch.zeros(2, 1, 7, 9), np.random.default_rng(0), pad=pad)
+
+
+def test_cifar10_absent_names_the_missing_file_and_the_way_to_fetch_it(tmp_path):
+    with pytest.raises(FileNotFoundError, match=r"cifar-10-batches-py/data_batch_1 does not"):
+        load_cifar10(tmp_path)
+    (tmp_path / "cifar-10-batches-py").mkdir()
+    (tmp_path / "cifar-10-batches-py" / "test_batch").touch()  # the training batches still absent
+    with pytest.raises(FileNotFoundError, match=r"data_batch_1 does not exist; fetch it with"):
+        load_cifar10(tmp_path, train=True)
+    result = runner.invoke(
+        app,
+        ["supernet", "train", "--dataset", "cifar10", "--data-root", str(tmp_path),
+         "--checkpoint", str(tmp_path / "s.pt")],
+    )  # fmt: skip
+    assert result.exit_code == 2 and "(the CLI: --download)" in result.output
+    assert not (tmp_path / "s.pt").exists()
+
+
+def test_cifar10_download_without_torchvision_says_what_to_install(tmp_path, monkeypatch):
+    monkeypatch.setitem(sys.modules, "torchvision.datasets", None)  # import fails
+    with pytest.raises(ModuleNotFoundError, match="pip install torchvision"):
+        load_cifar10(tmp_path, download=True)
+    result = runner.invoke(
+        app,
+        ["supernet", "train", "--dataset", "cifar10", "--data-root", str(tmp_path), "--download",
+         "--checkpoint", str(tmp_path / "s.pt")],
+    )  # fmt: skip
+    assert result.exit_code == 2 and "pip install torchvision" in result.output
+    assert not (tmp_path / "s.pt").exists()

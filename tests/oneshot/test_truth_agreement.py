@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from lissnas.benchmarks import load_benchmark
 from lissnas.oneshot import ranking_correlation, read_truth_params, read_truth_runs
 from lissnas.spaces import NB201Space
 
@@ -63,6 +64,30 @@ def test_agreement_tables_match_the_truth_tables(tmp_path):
         cells = f"{same:.3f} (4) | {np.mean(others):.3f} ({4 * n_runs - 4})"
         assert f"| cpu | cpu-e16 | {cells} | {means:.3f} |" in text
     assert "--truth-tag cpu --truth-tag cpu-e16" in text  # the command is recorded
+
+
+def test_tables_ranked_against_a_benchmark(tmp_path):
+    """``--benchmark``: each run, each mean and the parameter count against NAS-Bench-201's
+    CIFAR-10 accuracy of the same architectures (the wheel's embedded table)."""
+    out = tmp_path / "agreement.md"
+    done = run("--truth-tag", "cpu", "--truth-tag", "cpu-e16", "--benchmark", "nb201-cifar10",
+               "--out", str(out))  # fmt: skip
+    assert done.returncode == 0, done.stderr[-3000:]
+    text = out.read_text()
+    space, source = NB201Space(), load_benchmark("nb201-cifar10")
+    assert text.count("Against `nb201-cifar10` (accuracy of the same architectures)") == 2
+    for kind in ("shrunk", "full"):
+        archs, runs = read_truth_runs(WORK / f"truth_{kind}_cpu-e16.csv", space)
+        params = read_truth_params(WORK / f"truth_{kind}_cpu-e16.csv", space)
+        truth = source.evaluate(archs)
+        per_run = ", ".join(f"{tau(runs[:, r], truth):.3f}" for r in range(runs.shape[1]))
+        assert f"| cpu-e16 | {per_run} | {tau(runs.mean(axis=1), truth):.3f} |" in text
+        assert f"| parameter count | | {tau(params, truth):.3f} |" in text
+    assert "--benchmark nb201-cifar10 --work" in text
+    done = run("--truth-tag", "cpu", "--truth-tag", "cpu-e16", "--benchmark", "nope",
+               "--out", str(tmp_path / "never.md"))  # fmt: skip
+    assert done.returncode != 0 and "unknown benchmark 'nope'" in done.stderr
+    assert not (tmp_path / "never.md").exists()
 
 
 @pytest.mark.parametrize(

@@ -1,7 +1,7 @@
 """One-shot NAS with PyTorch (extra ``torch``): supernets over a (shrunk) space, training
 with checkpoints, BatchNorm-recalibrated evaluation, evolutionary search, standalone
-training and ground-truth tables, and NAS-LID's splitting of a supernet by layer-wise
-local intrinsic dimension."""
+training, ground-truth tables (trained, or looked up in a benchmark), and NAS-LID's
+splitting of a supernet by layer-wise local intrinsic dimension."""
 
 try:
     import torch  # noqa: F401
@@ -10,6 +10,7 @@ except ModuleNotFoundError:  # pragma: no cover - exercised without the extra
         "lissnas.oneshot needs PyTorch: pip install 'lissnas[torch]'"
     ) from None
 
+from lissnas.oneshot._benchmark_truth import benchmark_ground_truth
 from lissnas.oneshot._data import (
     FASHION_MNIST_DIR,
     ImageData,
@@ -88,6 +89,7 @@ __all__ = [
     "TrainState",
     "accuracy",
     "align_group_means",
+    "benchmark_ground_truth",
     "best_bipartition",
     "build_supernet",
     "evaluate_archs",

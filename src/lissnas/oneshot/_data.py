@@ -144,7 +144,18 @@ def load_cifar10(
     subset: int | None = None,
     seed: SeedLike = 0,
 ) -> ImageData:
-    """CIFAR-10 through torchvision (``download=True`` fetches it once), normalised."""
+    """CIFAR-10 through torchvision (``download=True`` fetches it once into ``root``),
+    normalised. ``FileNotFoundError`` naming the missing file when it is absent and not
+    downloaded, or when the download fails."""
+    folder = Path(root) / "cifar-10-batches-py"
+    needed = [f"data_batch_{i}" for i in range(1, 6)] if train else ["test_batch"]
+    missing = [name for name in needed if not (folder / name).exists()]
+    if missing and not download:
+        raise FileNotFoundError(
+            f"CIFAR-10 not found: {folder / missing[0]} does not exist; fetch it with "
+            "download=True (the CLI: --download) or give the folder holding "
+            "cifar-10-batches-py"
+        )
     try:
         from torchvision.datasets import CIFAR10
     except ModuleNotFoundError:
@@ -152,7 +163,12 @@ def load_cifar10(
             "CIFAR-10 is read through torchvision: pip install torchvision "
             "(the build matching your torch)"
         ) from None
-    raw = CIFAR10(str(root), train=train, download=download)
+    try:
+        raw = CIFAR10(str(root), train=train, download=download)
+    except (OSError, RuntimeError) as exc:  # no network, or a corrupted archive
+        raise FileNotFoundError(
+            f"CIFAR-10 could not be read or downloaded into {root}: {exc}"
+        ) from exc
     x = torch.from_numpy(raw.data).permute(0, 3, 1, 2).float().div(255.0)
     mean = torch.tensor([0.4914, 0.4822, 0.4465]).view(1, 3, 1, 1)
     std = torch.tensor([0.2470, 0.2435, 0.2616]).view(1, 3, 1, 1)

@@ -74,3 +74,31 @@ class ArchSampler:
 
     def load_state_dict(self, state: dict[str, Any]) -> None:
         self.rng.bit_generator.state = state["bit_generator"]
+
+
+def choose_archs(
+    space: SearchSpace,
+    *,
+    n_archs: int | None = None,
+    archs: np.ndarray | None = None,
+    members: np.ndarray | None = None,
+    seed: SeedLike = 0,
+) -> np.ndarray:
+    """The architectures of a ground-truth table: ``n_archs`` distinct ones drawn with
+    ``seed`` uniformly from ``members`` (all of them when fewer) or from ``space``, or the
+    distinct rows of ``archs`` in their given order. Pass exactly one of ``n_archs`` and
+    ``archs``; ``members`` only with ``n_archs``."""
+    if (n_archs is None) == (archs is None):
+        raise ValueError("pass exactly one of n_archs (a sample) and archs (given architectures)")
+    if archs is not None:
+        if members is not None:
+            raise ValueError("archs are taken as given: members cannot restrict them")
+        given = space.validate(archs)
+        first = np.unique(given, axis=0, return_index=True)[1]
+        return given[np.sort(first)]
+    if isinstance(n_archs, bool) or not isinstance(n_archs, int) or n_archs < 1:
+        raise ValueError(f"n_archs must be an int >= 1, got {n_archs!r}")
+    pool = ArchSampler(space, members, seed=seed)
+    if pool.members is None:
+        return space.sample(n_archs, pool.rng, distinct=True)
+    return pool.members[pool.rng.permutation(len(pool.members))[:n_archs]]

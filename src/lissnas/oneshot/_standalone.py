@@ -15,10 +15,10 @@ from pathlib import Path
 import numpy as np
 
 from lissnas._io import atomic_write_text
-from lissnas._random import SeedLike, check_random_state
+from lissnas._random import SeedLike
 from lissnas.oneshot._data import ImageData
 from lissnas.oneshot._evaluate import accuracy
-from lissnas.oneshot._sampler import ArchSampler
+from lissnas.oneshot._sampler import ArchSampler, choose_archs
 from lissnas.oneshot._supernet import build_supernet
 from lissnas.oneshot._train import train_supernet
 from lissnas.spaces import SearchSpace
@@ -226,23 +226,8 @@ def make_ground_truth(
         raise ValueError(f"repeats must be an int >= 1, got {repeats!r}")
     if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
         raise ValueError(f"workers must be an int >= 1, got {workers!r}")
-    if (n_archs is None) == (archs is None):
-        raise ValueError("pass exactly one of n_archs (a sample) and archs (given architectures)")
-    if archs is not None and members is not None:
-        raise ValueError("archs are trained as given: members cannot restrict them")
     probe = build_supernet(space, num_classes=train.num_classes, in_channels=train.in_channels)
-    if archs is not None:
-        given = probe.space.validate(archs)
-        first = np.unique(given, axis=0, return_index=True)[1]
-        chosen = given[np.sort(first)]  # distinct, in the given order
-    else:
-        pool = ArchSampler(probe.space, members, seed=seed)
-        rng = check_random_state(seed)
-        chosen = (
-            pool.members[rng.permutation(len(pool.members))[:n_archs]]
-            if pool.members is not None
-            else probe.space.sample(n_archs, rng, distinct=True)
-        )
+    chosen = choose_archs(probe.space, n_archs=n_archs, archs=archs, members=members, seed=seed)
     out = Path(out)
     known: dict[str, tuple[int, dict[int, float]]] = {}  # arch -> (params, {run: accuracy})
     if out.exists():

@@ -1,14 +1,16 @@
 """Check the one-shot reports against the rows they were made from, or bring them up to date.
 
 Each report ``benchmarks/oneshot.py --phase report`` writes ends its list of commands with
-"This report: `...`". This script reruns every such command as recorded, in a scratch folder
+"This report: `...`", and ``benchmarks/truth_agreement.py``'s report names its command the
+same way. This script reruns every such command as recorded, in a scratch folder
 laid out as the repository (its ``benchmarks/`` and ``results/oneshot_work/`` linked there,
 so the command, and the text the report records of it, are the same), and compares what it
 writes with the report byte for byte. It prints a table, writes it to
 ``results/oneshot_reports.md`` and exits 1 when a report differs, unless ``--write`` replaced
 those reports (atomically) with what their rows give now. Reports that record no such
-command (older ones, other scripts') are listed as such. The reruns need the torch extra and
-Debian's Fashion-MNIST (the report phase loads it), not the benchmark data.
+command (older ones) are listed as such. The reruns need the torch extra and Debian's
+Fashion-MNIST (the report phase loads it), and the truth agreement's ``--benchmark`` its data
+(``LISSNAS_DATA_DIR``).
 
     python benchmarks/oneshot_reports.py                 # check every report
     python benchmarks/oneshot_reports.py --write         # rewrite the ones that differ
@@ -28,6 +30,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+import truth_agreement
 from _common import write_markdown
 from lissnas._io import atomic_write_text
 from oneshot import make_parser, report_path
@@ -35,6 +38,7 @@ from oneshot import make_parser, report_path
 ROOT = Path(__file__).resolve().parents[1]
 RECORDED = re.compile(r"This report: `([^`]+)`")
 SCRIPT = "python benchmarks/oneshot.py"
+AGREEMENT = "python benchmarks/truth_agreement.py"
 
 
 @dataclass(frozen=True)
@@ -51,20 +55,28 @@ class Check:
 
 def recorded_command(report: Path) -> str | None:
     """The command ``report`` says wrote it, checked to be a report phase of
-    ``benchmarks/oneshot.py`` writing to ``results/<report's name>``; ``None`` if it names
-    none (reports older than the line)."""
+    ``benchmarks/oneshot.py`` (or a run of ``benchmarks/truth_agreement.py``) writing to
+    ``results/<report's name>``; ``None`` if it names none (reports older than the line)."""
     found = RECORDED.findall(report.read_text())
     if not found:
         return None
     if len(found) > 1:
         raise SystemExit(f"{report}: {len(found)} 'This report:' commands, expected one")
     command = found[0]
-    if not command.startswith(SCRIPT + " "):
-        raise SystemExit(f"{report}: the recorded command does not run {SCRIPT}: {command!r}")
-    args = make_parser().parse_args(shlex.split(command)[2:])
-    if args.phase not in ("report", "all"):
-        raise SystemExit(f"{report}: the recorded command runs --phase {args.phase}, not report")
-    if (writes := report_path(args)) != Path("results", report.name):
+    if command.startswith(AGREEMENT + " "):
+        writes = Path(truth_agreement.make_parser().parse_args(shlex.split(command)[2:]).out)
+    elif command.startswith(SCRIPT + " "):
+        args = make_parser().parse_args(shlex.split(command)[2:])
+        if args.phase not in ("report", "all"):
+            raise SystemExit(
+                f"{report}: the recorded command runs --phase {args.phase}, not report"
+            )
+        writes = report_path(args)
+    else:
+        raise SystemExit(
+            f"{report}: the recorded command runs neither {SCRIPT} nor {AGREEMENT}: {command!r}"
+        )
+    if writes != Path("results", report.name):
         raise SystemExit(
             f"{report}: the recorded command writes {writes}, not results/{report.name}"
         )
@@ -143,7 +155,7 @@ def main() -> None:
         f"`{args.results}/oneshot_work/`, its output compared with the report byte for byte. "
         f"{counts['same']} the same, {counts['differs']} differ, {counts['rewritten']} "
         f"rewritten, {len(failed)} failed, {len(older)} record no report command "
-        f"(older, or another script's; not checked); {sum(c.seconds for c in checks):.0f} s "
+        f"(older; not checked); {sum(c.seconds for c in checks):.0f} s "
         f"of reruns, {args.workers} at once.",
         "",
         "| report | outcome | seconds |",

@@ -155,7 +155,12 @@ def benchmark_rows(tables: dict, truth: np.ndarray) -> list[str]:
     return rows
 
 
-def main() -> None:
+#: where the report goes without --out
+DEFAULT_OUT = "results/oneshot_truth_agreement.md"
+
+
+def make_parser() -> argparse.ArgumentParser:
+    """The command line, also used to re-read the command a report records."""
     parser = argparse.ArgumentParser(description=__doc__.strip().splitlines()[0])
     parser.add_argument(
         "--truth-tag",
@@ -172,7 +177,12 @@ def main() -> None:
     parser.add_argument(
         "--data-dir", default=None, help="the benchmark's data folder (default: $LISSNAS_DATA_DIR)"
     )
-    parser.add_argument("--out", default="results/oneshot_truth_agreement.md")
+    parser.add_argument("--out", default=DEFAULT_OUT)
+    return parser
+
+
+def main() -> None:
+    parser = make_parser()
     args = parser.parse_args()
     source = None
     if args.benchmark is not None:
@@ -187,10 +197,13 @@ def main() -> None:
     flags = " ".join(f"--truth-tag {t}" for t in tags)
     if source is not None:
         flags += f" --benchmark {args.benchmark}"
+    flags += f" --work {args.work}"
+    if args.out != DEFAULT_OUT:
+        flags += f" --out {args.out}"
     lines = [
         "# How far the one-shot benchmark's truth tables agree",
         "",
-        f"Command: `python benchmarks/truth_agreement.py {flags} --work {args.work}`. Kendall "
+        f"This report: `python benchmarks/truth_agreement.py {flags}`. Kendall "
         "tau between two runs of the same architectures trained standalone "
         "(`benchmarks/oneshot.py --phase truth`; run r with seed r: the same initial weights "
         "and data order in every table). Own agreement: mean over pairs of the tag's runs "

@@ -58,7 +58,10 @@ def test_reports_that_record_no_command_are_listed_not_run(tmp_path, reports):
 @pytest.mark.parametrize(
     ("command", "message"),
     [
-        ("python benchmarks/other.py --phase report", "does not run python benchmarks/oneshot.py"),
+        (
+            "python benchmarks/other.py --phase report",
+            "runs neither python benchmarks/oneshot.py nor python benchmarks/truth_agreement.py",
+        ),
         (
             "python benchmarks/oneshot.py --phase supernets --tag gpu-280-c40",
             "runs --phase supernets, not report",
@@ -66,6 +69,10 @@ def test_reports_that_record_no_command_are_listed_not_run(tmp_path, reports):
         (
             "python benchmarks/oneshot.py --phase report --tag gpu-280-c40",
             "writes results/oneshot_gpu-280-c40.md, not results/oneshot_x.md",
+        ),
+        (
+            "python benchmarks/truth_agreement.py --truth-tag cpu --truth-tag cpu-e16",
+            "writes results/oneshot_truth_agreement.md, not results/oneshot_x.md",
         ),
     ],
 )
@@ -76,6 +83,20 @@ def test_a_recorded_command_that_would_not_rewrite_its_report_is_refused(
     report.write_text(f"Commands: ... This report: `{command}`.\n")
     with pytest.raises(SystemExit, match=message):
         reports.recorded_command(report)
+
+
+def test_the_truth_agreement_report_is_checked_too(tmp_path, data_dir):
+    """The committed ``oneshot_truth_agreement.md`` is what its recorded command gives (its
+    ``--benchmark`` reads NB201's CIFAR-10 accuracy from the shared data)."""
+    name = "oneshot_truth_agreement.md"
+    assert (
+        "This report: `python benchmarks/truth_agreement.py "
+        in (ROOT / "results" / name).read_text()
+    )
+    table = tmp_path / "table.md"
+    done = run("--only", name, "--out", str(table))
+    assert done.returncode == 0, done.stderr
+    assert f"| {name} | same |" in table.read_text()
 
 
 def test_only_names_an_existing_report(tmp_path):

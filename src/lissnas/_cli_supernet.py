@@ -388,11 +388,11 @@ def _look_up(
     seed: int,
 ) -> None:
     """`groundtruth --benchmark`: the table of the benchmark's accuracies."""
-    from lissnas.benchmarks import MissingDataError, load_benchmark
+    from lissnas.benchmarks import load_benchmark
 
     try:
         source = load_benchmark(benchmark, data_dir)
-    except (MissingDataError, FileNotFoundError, ModuleNotFoundError) as exc:
+    except (FileNotFoundError, ModuleNotFoundError) as exc:  # missing data or package
         raise _fail(str(exc)) from None
     chosen, values = oneshot.benchmark_ground_truth(
         space, source, out, n_archs=n_archs, archs=archs, members=members, seed=seed

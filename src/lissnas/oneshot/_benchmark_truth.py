@@ -14,7 +14,7 @@ from lissnas._io import atomic_write_text
 from lissnas._random import SeedLike
 from lissnas.benchmarks import PerformanceSource
 from lissnas.oneshot._sampler import choose_archs
-from lissnas.oneshot._supernet import build_supernet
+from lissnas.oneshot._supernet import SUPERNETS
 
 
 def benchmark_ground_truth(
@@ -35,18 +35,19 @@ def benchmark_ground_truth(
     maximise (an accuracy); an architecture it has no result for is a ``ValueError`` naming
     it, and nothing is written. Returns the architectures and their values, in file order.
     """
-    probe = build_supernet(space).space
-    if source.space.name != probe.name:
+    if space not in SUPERNETS:
+        raise ValueError(f"space must be one of {sorted(SUPERNETS)}, got {space!r}")
+    if source.space.name != space:  # a supernet's space has the name it is built by
         raise ValueError(
             f"benchmark {source.name!r} is over the {source.space.name} space, "
-            f"not the {probe.name} supernet's"
+            f"not the {space} supernet's"
         )
     if not source.maximize:
         raise ValueError(
             f"benchmark {source.name!r} measures {source.metric}, which is minimised; "
             "a ground-truth table holds accuracies (larger is better)"
         )
-    chosen = choose_archs(probe, n_archs=n_archs, archs=archs, members=members, seed=seed)
+    chosen = choose_archs(source.space, n_archs=n_archs, archs=archs, members=members, seed=seed)
     try:
         values = source.evaluate(chosen)
     except KeyError as exc:
@@ -54,7 +55,7 @@ def benchmark_ground_truth(
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(["arch", "accuracy"])
-    for text, value in zip(probe.to_strings(chosen), values, strict=True):
+    for text, value in zip(source.space.to_strings(chosen), values, strict=True):
         writer.writerow([text, f"{value:.4f}"])
     atomic_write_text(Path(out), buffer.getvalue())
     return chosen, np.round(values, 4)

@@ -1,16 +1,17 @@
 """Check the one-shot reports against the rows they were made from, or bring them up to date.
 
 Each report ``benchmarks/oneshot.py --phase report`` writes ends its list of commands with
-"This report: `...`", and ``benchmarks/truth_agreement.py``'s report names its command the
-same way. This script reruns every such command as recorded, in a scratch folder
-laid out as the repository (its ``benchmarks/`` and ``results/oneshot_work/`` linked there,
-so the command, and the text the report records of it, are the same), and compares what it
-writes with the report byte for byte. It prints a table, writes it to
+"This report: `...`", and ``benchmarks/truth_agreement.py``'s and
+``benchmarks/oneshot_cifar10.py``'s reports name their command the same way. This script
+reruns every such command as recorded, in a scratch folder laid out as the repository (its
+``benchmarks/`` and ``results/oneshot_work/`` linked there, so the command, and the text the
+report records of it, are the same), and compares what it writes with the report byte for
+byte. It prints a table, writes it to
 ``results/oneshot_reports.md`` and exits 1 when a report differs, unless ``--write`` replaced
 those reports (atomically) with what their rows give now. Reports that record no such
 command (older ones) are listed as such. The reruns need the torch extra and Debian's
-Fashion-MNIST (the report phase loads it), and the truth agreement's ``--benchmark`` its data
-(``LISSNAS_DATA_DIR``).
+Fashion-MNIST (the report phase loads it), and the truth agreement's ``--benchmark`` and the
+CIFAR-10 report's truth their data (``LISSNAS_DATA_DIR``).
 
     python benchmarks/oneshot_reports.py                 # check every report
     python benchmarks/oneshot_reports.py --write         # rewrite the ones that differ
@@ -20,6 +21,7 @@ Fashion-MNIST (the report phase loads it), and the truth agreement's ``--benchma
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import shlex
 import subprocess
@@ -30,6 +32,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+import oneshot_cifar10
 import truth_agreement
 from _common import write_markdown
 from lissnas._io import atomic_write_text
@@ -39,6 +42,7 @@ ROOT = Path(__file__).resolve().parents[1]
 RECORDED = re.compile(r"This report: `([^`]+)`")
 SCRIPT = "python benchmarks/oneshot.py"
 AGREEMENT = "python benchmarks/truth_agreement.py"
+CIFAR10 = "python benchmarks/oneshot_cifar10.py"
 
 
 @dataclass(frozen=True)
@@ -55,7 +59,8 @@ class Check:
 
 def recorded_command(report: Path) -> str | None:
     """The command ``report`` says wrote it, checked to be a report phase of
-    ``benchmarks/oneshot.py`` (or a run of ``benchmarks/truth_agreement.py``) writing to
+    ``benchmarks/oneshot.py`` (or a run of ``benchmarks/truth_agreement.py`` or
+    ``benchmarks/oneshot_cifar10.py``) writing to
     ``results/<report's name>``; ``None`` if it names none (reports older than the line)."""
     found = RECORDED.findall(report.read_text())
     if not found:
@@ -65,6 +70,8 @@ def recorded_command(report: Path) -> str | None:
     command = found[0]
     if command.startswith(AGREEMENT + " "):
         writes = Path(truth_agreement.make_parser().parse_args(shlex.split(command)[2:]).out)
+    elif command == CIFAR10 or command.startswith(CIFAR10 + " "):
+        writes = Path(oneshot_cifar10.make_parser().parse_args(shlex.split(command)[2:]).out)
     elif command.startswith(SCRIPT + " "):
         args = make_parser().parse_args(shlex.split(command)[2:])
         if args.phase not in ("report", "all"):
@@ -74,7 +81,8 @@ def recorded_command(report: Path) -> str | None:
         writes = report_path(args)
     else:
         raise SystemExit(
-            f"{report}: the recorded command runs neither {SCRIPT} nor {AGREEMENT}: {command!r}"
+            f"{report}: the recorded command runs none of {SCRIPT}, {AGREEMENT}, {CIFAR10}: "
+            f"{command!r}"
         )
     if writes != Path("results", report.name):
         raise SystemExit(
@@ -87,9 +95,12 @@ def rerun(check: Check, results: Path, scratch: Path) -> Check:
     """``check`` with its command run in ``scratch`` (laid out as the repository) and its
     output compared with the report in ``results``."""
     started = time.perf_counter()
+    env = dict(os.environ)
+    if env.get("LISSNAS_DATA_DIR"):  # as given here, not from the scratch folder
+        env["LISSNAS_DATA_DIR"] = str(Path(env["LISSNAS_DATA_DIR"]).resolve())
     done = subprocess.run(
         [sys.executable, *shlex.split(check.command)[1:]],
-        cwd=scratch, capture_output=True, text=True,
+        cwd=scratch, capture_output=True, text=True, env=env,
     )  # fmt: skip
     seconds = time.perf_counter() - started
     if done.returncode != 0:

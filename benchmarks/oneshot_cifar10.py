@@ -113,7 +113,6 @@ def main() -> None:
     import torch
 
     from lissnas.benchmarks import load_benchmark
-    from lissnas.metrics import paired_comparison
     from lissnas.oneshot import (
         ArchSampler,
         benchmark_ground_truth,
@@ -142,11 +141,11 @@ def main() -> None:
     if todo:
         train = load_cifar10(args.cifar10_root, subset=args.subset, seed=0)
         val = load_cifar10(args.cifar10_root, train=False, subset=args.val_subset, seed=0)
-    threads = torch.get_num_threads()
-    machine = f"{args.device} ({os.cpu_count()} cores, {threads} torch threads)"
     if args.device.startswith("cuda"):
-        machine = f"{args.device} ({torch.cuda.get_device_name(0)})"
-    machine += f", {platform.node() or 'this machine'}"
+        hardware = torch.cuda.get_device_name(0)
+    else:
+        hardware = f"{os.cpu_count()} cores, {torch.get_num_threads()} torch threads"
+    machine = f"{args.device} ({hardware}), {platform.node() or 'this machine'}"
     common = dict(
         batch_size=args.batch_size, augment=args.augment, device=args.device, progress=False
     )
@@ -199,12 +198,21 @@ def main() -> None:
 
     rows = [json.loads(p.read_text()) for p in sorted(work.glob("rows_seed*.json"))]
     rows = sorted((r for r in rows if r["settings"] == cfg), key=lambda r: r["seed"])
-    lines = report(rows, cfg, args, command, (acc_s, acc_f), len(members), paired_comparison)
+    lines = report(rows, cfg, command, (acc_s, acc_f), len(members))
     write_markdown(args.out, lines)
 
 
-def report(rows, cfg, args, command, truths, n_members, paired_comparison) -> list[str]:
-    """The Markdown of the rows measured with these settings."""
+def report(
+    rows: list[dict],
+    cfg: dict,
+    command: str,
+    truths: tuple[np.ndarray, np.ndarray],
+    n_members: int,
+) -> list[str]:
+    """The Markdown of ``rows`` (measured with the settings ``cfg``), ranked against the
+    truth tables' accuracies ``truths`` (members, uniform)."""
+    from lissnas.metrics import paired_comparison
+
     acc_s, acc_f = truths
     seeds = [r["seed"] for r in rows]
     lines = [
